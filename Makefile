@@ -1,0 +1,33 @@
+# CEA sensor pipeline. `make demo` runs the pipeline on the simulator; `make test` runs every test.
+SHELL := /bin/bash
+MVN ?= mvn
+MVN_FLAGS ?=
+
+.PHONY: all deps build test unit bench demo install clean
+
+all: build
+
+deps:
+	@scripts/ensure-deps.sh test
+
+build:
+	$(MVN) $(MVN_FLAGS) -DskipTests -DskipITs package
+
+# Unit tests (*Test, surefire) then integration tests against private servers (*IT, failsafe).
+test: deps
+	$(MVN) $(MVN_FLAGS) verify
+
+unit:
+	$(MVN) $(MVN_FLAGS) test
+
+bench: 
+	@scripts/ensure-deps.sh bench
+	scripts/bench.sh
+
+demo:
+	@scripts/ensure-deps.sh demo
+	scripts/demo.sh
+
+clean:
+	$(MVN) $(MVN_FLAGS) -q clean
+	rm -rf var

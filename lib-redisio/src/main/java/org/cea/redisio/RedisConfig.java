@@ -1,0 +1,128 @@
+package org.cea.redisio;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+
+/**
+ * Connection settings from a {@code redis://[user:password@]host:port[/db]} or {@code rediss://}
+ * URL. Timeouts are always set so that a half-open connection cannot hang a caller.
+ *
+ * @param host             server host
+ * @param port             1..65535
+ * @param user             ACL user, or null
+ * @param password         password, or null; masked in {@link #toString()}
+ * @param database         logical database 0..
+ * @param ssl              TLS ({@code rediss://})
+ * @param connectTimeoutMs connect timeout, milliseconds &gt; 0
+ * @param socketTimeoutMs  read timeout, milliseconds &gt; 0 (blocking reads must use a block time below it)
+ */
+public record RedisConfig(String host, int port, String user, String password, int database, boolean ssl,
+                          int connectTimeoutMs, int socketTimeoutMs) {
+    /** Default connect timeout, milliseconds. */
+    public static final int DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+    /** Default socket timeout, milliseconds. */
+    public static final int DEFAULT_SOCKET_TIMEOUT_MS = 5_000;
+
+    /** Validates ranges. */
+    public RedisConfig {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("redis host must not be empty");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("redis port must be 1..65535, was " + port);
+        }
+        if (database < 0) {
+            throw new IllegalArgumentException("redis database must be >= 0, was " + database);
+        }
+        if (connectTimeoutMs <= 0 || socketTimeoutMs <= 0) {
+            throw new IllegalArgumentException("redis timeouts must be > 0 ms, were connect=" + connectTimeoutMs
+                    + " socket=" + socketTimeoutMs);
+        }
+    }
+
+    /**
+     * Parses a URL.
+     *
+     * @throws IllegalArgumentException saying what part of the URL is wrong
+     */
+    public static RedisConfig fromUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a redis URL: " + mask(url) + " (" + e.getReason() + ")", e);
+        }
+        String scheme = uri.getScheme();
+        if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
+            throw new IllegalArgumentException("redis URL must start with redis:// or rediss://, was " + mask(url));
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("redis URL has no host: " + mask(url));
+        }
+        String user = null;
+        String password = null;
+        String info = uri.getRawUserInfo();
+        if (info != null && !info.isEmpty()) {
+            int colon = info.indexOf(':');
+            if (colon < 0) {
+                password = decode(info);
+            } else {
+                user = colon == 0 ? null : decode(info.substring(0, colon));
+                password = decode(info.substring(colon + 1));
+            }
+        }
+        int db = 0;
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            try {
+                db = Integer.parseInt(path.substring(1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("redis URL database must be a number, was '" + path.substring(1) + "'", e);
+            }
+        }
+        return new RedisConfig(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort(), user, password, db,
+                "rediss".equals(scheme), DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SOCKET_TIMEOUT_MS);
+    }
+
+    /** A copy with another socket timeout (e.g. above a XREADGROUP BLOCK time). */
+    public RedisConfig withSocketTimeoutMs(int ms) {
+        return new RedisConfig(host, port, user, password, database, ssl, connectTimeoutMs, ms);
+    }
+
+    /** Jedis host and port. */
+    public HostAndPort hostAndPort() {
+        return new HostAndPort(host, port);
+    }
+
+    /** Jedis client settings (timeouts, auth, database, TLS). */
+    public JedisClientConfig clientConfig() {
+        return DefaultJedisClientConfig.builder().connectionTimeoutMillis(connectTimeoutMs)
+                .socketTimeoutMillis(socketTimeoutMs).user(user).password(password).database(database).ssl(ssl)
+                .clientName("cea").build();
+    }
+
+    /** The URL with the password masked. */
+    public String maskedUrl() {
+        String auth = password == null ? "" : (user == null ? "" : user) + ":***@";
+        return (ssl ? "rediss://" : "redis://") + auth + host + ":" + port + "/" + database;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String mask(String url) {
+        return url == null ? "null" : url.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
+    }
+
+    @Override
+    public String toString() {
+        return "RedisConfig[" + maskedUrl() + ", connectTimeoutMs=" + connectTimeoutMs + ", socketTimeoutMs="
+                + socketTimeoutMs + "]";
+    }
+}

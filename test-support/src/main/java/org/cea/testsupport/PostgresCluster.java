@@ -1,0 +1,194 @@
+package org.cea.testsupport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A private PostgreSQL cluster: {@code initdb} into a temp dir, a free loopback port, fsync off.
+ * Superuser {@code postgres}, trust authentication. When the JVM runs as root the server runs as
+ * the {@code postgres} system user (PostgreSQL refuses root), through {@code runuser}.
+ */
+public final class PostgresCluster implements AutoCloseable {
+    private static final Duration CMD_TIMEOUT = Duration.ofSeconds(120);
+    private final Path bin;
+    private final Path dir;
+    private final Path data;
+    private final int port;
+    private boolean closed;
+
+    private PostgresCluster(Path bin, Path dir, int port) {
+        this.bin = bin;
+        this.dir = dir;
+        this.data = dir.resolve("data");
+        this.port = port;
+    }
+
+    /** Initialises and starts a new cluster. */
+    public static PostgresCluster start() {
+        Path bin = findBinDir();
+        Path dir = Processes.tempDir("cea-pg-");
+        PostgresCluster c = new PostgresCluster(bin, dir, Processes.freePort());
+        try {
+            c.init();
+            c.startServer();
+            return c;
+        } catch (RuntimeException e) {
+            try {
+                c.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** The PostgreSQL server binary directory: {@code $PG_BIN}, else the newest /usr/lib/postgresql/N/bin. */
+    public static Path findBinDir() {
+        String env = System.getenv("PG_BIN");
+        if (env != null && Files.isExecutable(Path.of(env, "initdb"))) {
+            return Path.of(env);
+        }
+        Path root = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> s = Files.list(root)) {
+                Path best = s.filter(p -> Files.isExecutable(p.resolve("bin/initdb")))
+                        .max(Comparator.comparingInt(p -> parseIntOr(p.getFileName().toString())))
+                        .orElse(null);
+                if (best != null) {
+                    return best.resolve("bin");
+                }
+            } catch (IOException ignored) {
+                // fall through to the error
+            }
+        }
+        throw new IllegalStateException("PostgreSQL server binaries not found under /usr/lib/postgresql: "
+                + "run 'make deps' (apt-get install postgresql) or set PG_BIN");
+    }
+
+    private static int parseIntOr(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Port the server listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** JDBC URL of a database, as superuser {@code postgres}. */
+    public String jdbcUrl(String db) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + db + "?user=postgres";
+    }
+
+    /** {@code postgresql://postgres@127.0.0.1:PORT/db}, the form the tools take. */
+    public String url(String db) {
+        return "postgresql://postgres@127.0.0.1:" + port + "/" + db;
+    }
+
+    /** Creates a database (fails if it exists). */
+    public void createDatabase(String name) {
+        psql("postgres", "CREATE DATABASE \"" + name + "\"");
+    }
+
+    /** Runs SQL through the psql binary and returns its unaligned, tuples-only output. */
+    public String psql(String db, String sql) {
+        return Processes.runOk(List.of(bin.resolve("psql").toString(), "-X", "-q", "-A", "-t",
+                "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres",
+                "-d", db, "-c", sql), CMD_TIMEOUT).trim();
+    }
+
+    /** Path to a server binary such as {@code psql} or {@code pg_dump}. */
+    public Path binary(String name) {
+        return bin.resolve(name);
+    }
+
+    /** True when the postmaster answers. */
+    public boolean isRunning() {
+        return Processes.run(List.of(bin.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1",
+                "-p", Integer.toString(port)), CMD_TIMEOUT).exitCode() == 0;
+    }
+
+    /** Starts the server (after {@link #stop()} or {@link #kill9()}) and waits until it accepts connections. */
+    public void startServer() {
+        String opts = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                + " -c full_page_writes=off -c max_connections=200";
+        Processes.runOk(asServerUser(List.of(bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60",
+                "-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-o", opts)), CMD_TIMEOUT);
+    }
+
+    /** Fast shutdown (what systemd does on stop). */
+    public void stop() {
+        if (!Files.exists(data.resolve("postmaster.pid"))) {
+            return;
+        }
+        Processes.run(asServerUser(List.of(bin.resolve("pg_ctl").toString(), "stop", "-w", "-m", "fast",
+                "-D", data.toString())), CMD_TIMEOUT);
+    }
+
+    /** SIGKILL to the postmaster and every backend, as a crash would. */
+    public void kill9() {
+        Path pidFile = data.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim());
+            Processes.killTree(pid);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot kill postgres in " + data, e);
+        }
+    }
+
+    /** Kill -9 and start again on the same port and data. */
+    public void restart() {
+        kill9();
+        startServer();
+    }
+
+    private void init() {
+        if (Processes.isRoot()) {
+            Processes.runOk(List.of("chown", "-R", "postgres:postgres", dir.toString()), CMD_TIMEOUT);
+        }
+        Processes.runOk(asServerUser(List.of(bin.resolve("initdb").toString(), "-D", data.toString(),
+                "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")), CMD_TIMEOUT);
+    }
+
+    private List<String> asServerUser(List<String> cmd) {
+        if (!Processes.isRoot()) {
+            return cmd;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
+        wrapped.addAll(cmd);
+        return wrapped;
+    }
+
+    /** Stops the server (kill -9 if a stop does not work) and deletes its directory; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            stop();
+        } finally {
+            kill9();
+            Processes.deleteTree(dir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresCluster[127.0.0.1:" + port + ", dir=" + dir + "]";
+    }
+}
