@@ -20,13 +20,16 @@ test: deps
 unit:
 	$(MVN) $(MVN_FLAGS) test
 
-bench: 
+bench:
 	@scripts/ensure-deps.sh bench
 	scripts/bench.sh
 
 demo:
 	@scripts/ensure-deps.sh demo
 	scripts/demo.sh
+
+install:
+	scripts/install.sh
 
 clean:
 	$(MVN) $(MVN_FLAGS) -q clean
