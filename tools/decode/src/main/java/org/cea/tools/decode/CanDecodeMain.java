@@ -1,0 +1,143 @@
+package org.cea.tools.decode;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
+import org.cea.candecode.CanDecodeException;
+import org.cea.candecode.FrameDecoder;
+import org.cea.candecode.dbc.Dbc;
+import org.cea.candecode.dbc.DbcParser;
+import org.cea.candecode.facility.FacilityProfile;
+
+/**
+ * {@code can-decode [--dbc FILE] [--json] [LOGFILE]}: like {@code cantools decode}, reads candump
+ * lines from a file or stdin and prints each with its decoded message. Without {@code --dbc} it uses
+ * the facility profile ({@code etc/cea.dbc} + {@code etc/facility.json}, node-addressed ids).
+ */
+public final class CanDecodeMain {
+    private static final int EXIT_USAGE = 2;
+
+    private CanDecodeMain() {
+    }
+
+    /** Runs the tool and exits with its status (0 ok, 1 fatal error, 2 bad flags). */
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    /**
+     * Runs the tool on the given streams.
+     *
+     * @return 0 on success, 1 on a fatal error (bad DBC, unreadable file), 2 on bad flags
+     */
+    public static int run(String[] args, InputStream stdin, OutputStream stdout, PrintStream stderr) {
+        OptionParser parser = new OptionParser();
+        OptionSpec<String> dbcOpt = parser.accepts("dbc", "decode with this DBC (ids looked up as they are)")
+                .withRequiredArg().describedAs("FILE");
+        OptionSpec<String> etcOpt = parser.accepts("etc", "facility profile directory (cea.dbc + facility.json); "
+                + "default $CEA_ETC or the checkout's etc/").withRequiredArg().describedAs("DIR");
+        parser.accepts("json", "print one JSON object per line");
+        parser.accepts("single-line", "print each decoded message on one line");
+        parser.accepts("prune", "strip the common prefix of choice names");
+        parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        OptionSet opts;
+        try {
+            opts = parser.parse(args);
+        } catch (OptionException e) {
+            return usage(parser, stderr, e.getMessage());
+        }
+        if (opts.has("help")) {
+            printHelp(parser, stderr);
+            return 0;
+        }
+        List<?> files = opts.nonOptionArguments();
+        if (files.size() > 1) {
+            return usage(parser, stderr, "at most one log file, got " + files.size());
+        }
+        if (opts.has(dbcOpt) && opts.has(etcOpt)) {
+            return usage(parser, stderr, "--dbc and --etc exclude each other");
+        }
+        LineDecoder.Options o = new LineDecoder.Options(opts.has("json"), opts.has("single-line"), opts.has("prune"));
+        try {
+            LineDecoder decoder = decoder(opts.valueOf(dbcOpt), opts.valueOf(etcOpt), o);
+            String file = files.isEmpty() ? "-" : files.get(0).toString();
+            decodeAll(file, stdin, stdout, decoder);
+            return 0;
+        } catch (CanDecodeException | IOException e) {
+            stderr.println("can-decode: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static LineDecoder decoder(String dbcFile, String etcDir, LineDecoder.Options o) {
+        if (dbcFile != null) {
+            Dbc dbc = DbcParser.parse(Path.of(dbcFile));
+            return new LineDecoder(dbc, FrameDecoder.forDbc(dbc), false, o);
+        }
+        FacilityProfile profile = FacilityProfile.loadDefault(etcDir != null ? Path.of(etcDir) : defaultEtc());
+        return new LineDecoder(profile.dbc(), FrameDecoder.forFacility(profile), true, o);
+    }
+
+    private static void decodeAll(String file, InputStream stdin, OutputStream stdout, LineDecoder decoder)
+            throws IOException {
+        InputStream in = file.equals("-") ? stdin : Files.newInputStream(Path.of(file));
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+            Writer w = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
+            for (String line; (line = r.readLine()) != null; ) {
+                w.write(decoder.decode(line));
+                w.write('\n');
+            }
+            w.flush();
+        }
+    }
+
+    /** $CEA_ETC, else the nearest {@code etc/} with a cea.dbc above this jar or class directory, else ./etc. */
+    static Path defaultEtc() {
+        String env = System.getenv("CEA_ETC");
+        if (env != null && !env.isEmpty()) {
+            return Path.of(env);
+        }
+        try {
+            Path p = Path.of(CanDecodeMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (; p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p.resolve("etc").resolve(FacilityProfile.DBC_FILE))) {
+                    return p.resolve("etc");
+                }
+            }
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            return Path.of("etc");
+        }
+        return Path.of("etc");
+    }
+
+    private static int usage(OptionParser parser, PrintStream err, String problem) {
+        err.println("can-decode: " + problem);
+        printHelp(parser, err);
+        return EXIT_USAGE;
+    }
+
+    private static void printHelp(OptionParser parser, PrintStream err) {
+        err.println("usage: can-decode [--dbc FILE | --etc DIR] [--json] [--single-line] [--prune] [LOGFILE|-]");
+        err.println("Decodes candump lines (log -l, default or absolute-time format) from LOGFILE or stdin.");
+        try {
+            parser.printHelpOn(err);
+        } catch (IOException e) {
+            err.println("(cannot print the option list: " + e.getMessage() + ")");
+        }
+    }
+}
