@@ -5,7 +5,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-mvn -q -DskipTests -DskipITs install >/dev/null || { echo "bench: build failed; run 'make build' to see why" >&2; exit 1; }
+mvn -q -DskipTests -DskipITs package >/dev/null || { echo "bench: build failed; run 'make build' to see why" >&2; exit 1; }
 mkdir -p target/bench
 summary=target/bench/summary.txt
 : > "$summary"

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Bench: can-scanner -> Redis stream can:raw throughput (candump replay at --speed max, --no-db)
+# against redis-benchmark XADD with the same pipeline depth on one connection, measured in the same
+# run against the same private redis-server (best of two alternating rounds each, because these
+# machines are noisy), plus the scanner's peak RSS at max speed and at facility load.
+# Targets (DESIGN.md): ratio >= 0.80, RSS <= 128 MB. Exits 1 when a target is missed.
+# Env: BENCH_FRAMES (default 500000), BENCH_PIPELINE (default 256 = --batch-size), CEA_BUILD_DIR.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=${CEA_BUILD_DIR:-target}
+export CEA_BUILD_DIR=$build
+frames=${BENCH_FRAMES:-500000}
+depth=${BENCH_PIPELINE:-256}
+if [ ! -f "tools/scanner/$build/can-scanner.jar" ]; then
+  echo "bench-scanner: tools/scanner/$build/can-scanner.jar not built; run 'make build'" >&2
+  exit 1
+fi
+for c in redis-server redis-cli redis-benchmark; do
+  command -v "$c" >/dev/null || { echo "bench-scanner: $c missing; run 'make deps'" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/cea-bench-scanner.XXXXXX)
+rpid=
+cleanup() {
+  [ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --logfile "$work/redis.log" &
+rpid=$!
+for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+rcli() { redis-cli -p "$port" "$@" >/dev/null; }
+
+echo "generating $frames simulator frames as a candump log"
+bin/can-scanner --source sim --sim-speed max --count "$frames" --no-stream --no-db \
+  --sink "candump:$work/frames.log" --quiet --stats-interval 0 2>"$work/gen.err" \
+  || { cat "$work/gen.err" >&2; exit 1; }
+
+# peak_rss_kb PID: samples VmHWM until the process exits
+peak_rss_kb() {
+  local pid=$1 peak=0 v
+  while kill -0 "$pid" 2>/dev/null; do
+    v=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    [ -n "$v" ] && [ "$v" -gt "$peak" ] && peak=$v
+    sleep 0.1
+  done
+  echo "$peak"
+}
+
+best_ref=0 best_scan=0 max_rss=0
+for round in 1 2; do
+  rcli del bench:ref can:raw
+  ref=$(redis-benchmark -p "$port" -c 1 -P "$depth" -n "$frames" -q \
+      XADD bench:ref MAXLEN '~' 1000000 '*' id 0x101 data "CC 09 A3 07 00 00 00 00" ts 1795658287941 dlc 8 \
+      ts_us 1795658287941165 | tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -1 | awk '{print $1}')
+  rcli del bench:ref
+  bin/can-scanner --source "candump:$work/frames.log" --speed max --no-db --quiet --stats-interval 0 \
+    --redis-url "redis://127.0.0.1:$port" --spool-dir "$work/spool" --batch-size "$depth" 2>"$work/scan.err" &
+  spid=$!
+  rss=$(peak_rss_kb "$spid")
+  wait "$spid" || { cat "$work/scan.err" >&2; exit 1; }
+  scan=$(grep -o 'stats: [0-9.]* frames/s' "$work/scan.err" | tail -1 | awk '{print $2}')
+  n=$(redis-cli -p "$port" xlen can:raw)
+  [ "$n" = "$frames" ] || { echo "bench-scanner: stream has $n entries, expected $frames" >&2; exit 1; }
+  echo "round $round: redis-benchmark XADD $ref req/s, scanner $scan frames/s, scanner peak RSS $((rss / 1024)) MB"
+  best_ref=$(awk -v a="$best_ref" -v b="$ref" 'BEGIN {print (b > a ? b : a)}')
+  best_scan=$(awk -v a="$best_scan" -v b="$scan" 'BEGIN {print (b > a ? b : a)}')
+  [ "$rss" -gt "$max_rss" ] && max_rss=$rss
+done
+
+echo "facility load: simulator at real time for 15 s with stream + SQLite"
+rcli del can:raw
+bin/can-scanner --source sim --duration 15 --quiet --stats-interval 0 --redis-url "redis://127.0.0.1:$port" \
+  --spool-dir "$work/spool" --db-url "$work/legacy.db" 2>"$work/facility.err" &
+spid=$!
+facility_rss=$(peak_rss_kb "$spid")
+wait "$spid" || { cat "$work/facility.err" >&2; exit 1; }
+
+ratio=$(awk -v s="$best_scan" -v r="$best_ref" 'BEGIN {printf "%.2f", s / r}')
+status=0
+verdict() { if awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {exit !((op == ">=") ? v >= t : v <= t)}'; then echo PASS; else echo FAIL; status=1; fi; }
+v1=$(verdict "$ratio" 0.80 ">=")
+v2=$(verdict "$((max_rss / 1024))" 128 "<=")
+v3=$(verdict "$((facility_rss / 1024))" 128 "<=")
+[ "$v1$v2$v3" = PASSPASSPASS ] || status=1
+echo "scanner -> stream: $best_scan frames/s vs redis-benchmark XADD -c 1 -P $depth: $best_ref req/s; ratio $ratio (target >= 0.80) $v1"
+echo "scanner peak RSS: $((max_rss / 1024)) MB at max-speed replay $v2, $((facility_rss / 1024)) MB at facility load $v3 (target <= 128 MB)"
+exit $status

@@ -1,0 +1,188 @@
+package org.cea.tools.scanner;
+
+import static java.util.Arrays.asList;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
+import org.cea.redisio.RedisConfig;
+import org.cea.redisio.StreamWriterSettings;
+
+/** Flag parsing for can-scanner (jopt-simple); environment defaults: REDIS_URL, CEA_DB_URL, CEA_SPOOL_DIR, CEA_ETC. */
+final class Cli {
+    /** Default legacy SQLite file, relative to the working directory. */
+    static final String DEFAULT_DB = "var/can_messages.db";
+    /** Default spool directory, relative to the working directory. */
+    static final String DEFAULT_SPOOL = "var/spool";
+
+    final OptionParser parser = new OptionParser();
+    private final OptionSpec<String> source;
+    private final OptionSpec<String> redisUrl;
+    private final OptionSpec<Void> noStream;
+    private final OptionSpec<String> dbUrl;
+    private final OptionSpec<Void> noDb;
+    private final OptionSpec<String> spoolDir;
+    private final OptionSpec<String> sink;
+    private final OptionSpec<String> etc;
+    private final OptionSpec<Void> quiet;
+    private final OptionSpec<Integer> stats;
+    private final OptionSpec<Long> count;
+    private final OptionSpec<Double> duration;
+    private final OptionSpec<String> speed;
+    private final OptionSpec<Void> retime;
+    private final OptionSpec<String> simSpeed;
+    private final OptionSpec<Long> simSeed;
+    private final OptionSpec<Integer> simDropout;
+    private final OptionSpec<Integer> simFault;
+    private final OptionSpec<Double> simLoss;
+    private final OptionSpec<Integer> batch;
+    private final OptionSpec<Integer> flushMs;
+    private final OptionSpec<Long> maxLen;
+    private final OptionSpec<Integer> dbBatch;
+    private final OptionSpec<Void> help;
+
+    Cli() {
+        source = parser.accepts("source", "socketcan:IFACE | candump:FILE | candump:- | sim").withRequiredArg()
+                .defaultsTo("socketcan:can0");
+        redisUrl = parser.accepts("redis-url", "redis://[user:password@]host:port[/db] or rediss:// (env REDIS_URL)")
+                .withRequiredArg().defaultsTo("redis://127.0.0.1:6379");
+        noStream = parser.accepts("no-stream", "do not write the Redis stream");
+        dbUrl = parser.accepts("db-url", "legacy direct DB write: SQLite file, jdbc:sqlite:, postgresql:// (env CEA_DB_URL)")
+                .withRequiredArg().defaultsTo(DEFAULT_DB);
+        noDb = parser.accepts("no-db", "no direct DB write");
+        spoolDir = parser.accepts("spool-dir", "where frames wait while Redis is down (env CEA_SPOOL_DIR)")
+                .withRequiredArg().defaultsTo(DEFAULT_SPOOL);
+        sink = parser.accepts("sink", "extra debug sink candump:FILE (candump -l format)").withRequiredArg();
+        etc = parser.accepts("etc", "directory with facility.json and cea.dbc (env CEA_ETC)").withRequiredArg();
+        quiet = parser.accepts("quiet", "no per-frame console line");
+        stats = parser.accepts("stats-interval", "seconds between stats lines on stderr, 0 = none")
+                .withRequiredArg().ofType(Integer.class).defaultsTo(10);
+        count = parser.accepts("count", "stop after N frames").withRequiredArg().ofType(Long.class).defaultsTo(0L);
+        duration = parser.accepts("duration", "stop after SEC seconds").withRequiredArg().ofType(Double.class)
+                .defaultsTo(0.0);
+        speed = parser.accepts("speed", "candump replay speed: factor (1.0 = original timing) or max")
+                .withRequiredArg().defaultsTo("1.0");
+        retime = parser.accepts("retime", "stamp replayed candump frames with the current time");
+        simSpeed = parser.accepts("sim-speed", "simulated seconds per second, or max").withRequiredArg()
+                .defaultsTo("1");
+        simSeed = parser.accepts("sim-seed", "simulator noise seed").withRequiredArg().ofType(Long.class)
+                .defaultsTo(1L);
+        simDropout = parser.accepts("sim-dropout", "simulated nodes (1-4) that stay silent").withRequiredArg()
+                .ofType(Integer.class).withValuesSeparatedBy(',');
+        simFault = parser.accepts("sim-fault", "room nodes (1-3) whose PT100 reports faulted probes")
+                .withRequiredArg().ofType(Integer.class).withValuesSeparatedBy(',');
+        simLoss = parser.accepts("sim-loss", "probability 0..1 that a simulated frame is lost (seq gap)")
+                .withRequiredArg().ofType(Double.class).defaultsTo(0.0);
+        batch = parser.accepts("batch-size", "stream entries per pipelined XADD batch").withRequiredArg()
+                .ofType(Integer.class).defaultsTo(StreamWriterSettings.DEFAULT_BATCH);
+        flushMs = parser.accepts("flush-ms", "send a partial stream batch after this many ms").withRequiredArg()
+                .ofType(Integer.class).defaultsTo(StreamWriterSettings.DEFAULT_FLUSH_MS);
+        maxLen = parser.accepts("maxlen", "MAXLEN ~ memory cap of the stream, entries").withRequiredArg()
+                .ofType(Long.class).defaultsTo(StreamWriterSettings.DEFAULT_MAX_LEN);
+        dbBatch = parser.accepts("db-batch", "rows per DB transaction").withRequiredArg().ofType(Integer.class)
+                .defaultsTo(500);
+        help = parser.acceptsAll(asList("help", "h"), "this help").forHelp();
+    }
+
+    /** Prints usage. */
+    void usage(PrintStream err) {
+        err.println("usage: can-scanner [--source socketcan:can0|candump:FILE|candump:-|sim] [options]");
+        err.println("Reads CAN frames and writes them to the Redis stream can:raw (spooling to disk while Redis");
+        err.println("is down) and, in parallel, to the legacy database table can_messages.");
+        try {
+            parser.printHelpOn(err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Parses flags.
+     *
+     * @return the options, or null when --help was asked for (usage already printed)
+     * @throws OptionException          for unknown or malformed flags
+     * @throws IllegalArgumentException for values out of range
+     */
+    ScannerOptions parse(String[] args, Map<String, String> env, PrintStream err) {
+        OptionSet o = parser.parse(args);
+        if (o.has(help)) {
+            usage(err);
+            return null;
+        }
+        if (!o.nonOptionArguments().isEmpty()) {
+            throw new IllegalArgumentException("unexpected arguments " + o.nonOptionArguments());
+        }
+        StreamWriterSettings ss = StreamWriterSettings.defaults().withBatchSize(o.valueOf(batch))
+                .withFlushIntervalMs(o.valueOf(flushMs)).withMaxLen(o.valueOf(maxLen));
+        RedisConfig redis = null;
+        if (!o.has(noStream)) {
+            String url = o.has(redisUrl) ? o.valueOf(redisUrl) : env.getOrDefault("REDIS_URL", o.valueOf(redisUrl));
+            redis = RedisConfig.fromUrl(url).withSocketTimeoutMs(2_000);
+        }
+        String db = o.has(noDb) ? null : o.has(dbUrl) ? o.valueOf(dbUrl) : env.getOrDefault("CEA_DB_URL", DEFAULT_DB);
+        String spool = o.has(spoolDir) ? o.valueOf(spoolDir) : env.getOrDefault("CEA_SPOOL_DIR", DEFAULT_SPOOL);
+        Path candump = null;
+        if (o.has(sink)) {
+            String s = o.valueOf(sink);
+            if (!s.startsWith("candump:") || s.length() == "candump:".length()) {
+                throw new IllegalArgumentException("--sink must be candump:FILE, was '" + s + "'");
+            }
+            candump = Path.of(s.substring("candump:".length()));
+        }
+        double durationS = o.valueOf(duration);
+        if (!(durationS >= 0)) {
+            throw new IllegalArgumentException("--duration must be >= 0 seconds, was " + durationS);
+        }
+        return new ScannerOptions(o.valueOf(source), redis, ss, Path.of(spool), db, candump,
+                etcDir(o.has(etc) ? o.valueOf(etc) : env.get("CEA_ETC")), o.has(quiet), o.valueOf(stats),
+                o.valueOf(count), (long) (durationS * 1000), factor("--speed", o.valueOf(speed)), o.has(retime),
+                factor("--sim-speed", o.valueOf(simSpeed)),
+                ScannerOptions.simSettings(o.valueOf(simSeed), o.valuesOf(simDropout), o.valuesOf(simFault),
+                        o.valueOf(simLoss)), o.valueOf(dbBatch));
+    }
+
+    private static double factor(String flag, String v) {
+        if ("max".equals(v)) {
+            return 0;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (d > 0 && !Double.isInfinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " must be a number > 0 or 'max', was '" + v + "'");
+    }
+
+    /** The given directory, else ./etc, else the checkout's etc beside the jar, else /etc/cea. */
+    static Path etcDir(String given) {
+        if (given != null) {
+            return Path.of(given);
+        }
+        Path local = Path.of("etc");
+        if (Files.isRegularFile(local.resolve("facility.json"))) {
+            return local;
+        }
+        try {
+            Path jar = Path.of(Cli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p.resolve("etc").resolve("facility.json"))) {
+                    return p.resolve("etc");
+                }
+            }
+        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+            // fall through to the system location
+        }
+        return Path.of("/etc/cea");
+    }
+}

@@ -1,0 +1,355 @@
+package org.cea.tools.scanner;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.cea.candecode.CanFrame;
+import org.cea.candecode.DecodeResult;
+import org.cea.candecode.FrameDecoder;
+import org.cea.candecode.UnknownFrame;
+import org.cea.candecode.facility.FacilityProfile;
+import org.cea.redisio.Spool;
+import org.cea.redisio.StreamPublisher;
+import org.cea.tsdb.Store;
+import org.cea.tsdb.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scanner run: the calling thread reads the source, decodes, prints the console line and
+ * hands each frame to two queues; {@code scanner-stream} feeds the stream (and debug) sinks,
+ * {@code scanner-db} the legacy database write, {@code scanner-stats} prints the stats line.
+ * {@link #stop()} (SIGTERM) ends the source loop; queued frames are then flushed and every
+ * thread joined before {@link #run} returns.
+ */
+final class Scanner {
+    private static final Logger LOG = LoggerFactory.getLogger(Scanner.class);
+    private static final int QUEUE = 65_536;
+    private static final CanFrame END_FRAME = CanFrame.standard(0, new byte[0], 0);
+    private static final DecodeResult END_RESULT = new UnknownFrame(END_FRAME);
+    private static final long JOIN_MS = 4_000;
+
+    private final ScannerOptions opt;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong frames = new AtomicLong();
+    private final AtomicLong dbDropped = new AtomicLong();
+    private final BlockingQueue<CanFrame> streamQueue = new ArrayBlockingQueue<>(QUEUE);
+    private final BlockingQueue<DecodeResult> dbQueue = new ArrayBlockingQueue<>(QUEUE);
+    private volatile StreamPublisher publisher;
+    private volatile DbPath db;
+    private volatile FrameSource source;
+    private volatile boolean sinkFailed;
+    private volatile long firstFrameNs;
+
+    Scanner(ScannerOptions opt, PrintStream out, PrintStream err) {
+        this.opt = opt;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Asks the run to end: the source loop stops, queued frames are flushed. */
+    void stop() {
+        stop.set(true);
+    }
+
+    /**
+     * Runs until the count, duration or end of the source, or {@link #stop()}.
+     *
+     * @return 0 on a clean end, 1 on a fatal error (already reported on {@code err} in one line)
+     */
+    int run() {
+        FrameDecoder decoder;
+        try {
+            decoder = FrameDecoder.forFacility(FacilityProfile.loadDefault(opt.etcDir()));
+        } catch (RuntimeException e) {
+            err.println("can-scanner: facility profile in " + opt.etcDir() + ": " + e.getMessage()
+                    + " (use --etc DIR or CEA_ETC)");
+            return 1;
+        }
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            source = openSource();
+            resources.add(source);
+            LOG.info("reading {}", opt.source());
+            List<FrameSink> sinks = openSinks(resources);
+            Thread streamThread = thread("scanner-stream", () -> streamLoop(sinks));
+            Thread dbThread = opt.dbUrl() == null ? null : thread("scanner-db", openDb());
+            Thread statsThread = opt.statsSeconds() > 0 ? thread("scanner-stats", this::statsLoop) : null;
+            sourceLoop(decoder);
+            finish(streamThread, dbThread, statsThread);
+            long start = firstFrameNs;
+            err.println(statsLine(start == 0 ? 0 : frames.get() * 1e9 / Math.max(1, System.nanoTime() - start))
+                    + " (final; rate = average since the first frame, all sinks flushed)");
+            return sinkFailed ? 1 : 0;
+        } catch (StartupException e) {
+            err.println("can-scanner: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            closeAll(resources);
+        }
+    }
+
+    private FrameSource openSource() {
+        String s = opt.source();
+        try {
+            if (s.startsWith("socketcan:")) {
+                return SocketCanSource.open(s.substring("socketcan:".length()), 200, Clocks::wallMicros);
+            }
+            if (s.startsWith("candump:")) {
+                return CandumpSource.open(s.substring("candump:".length()), opt.speed(), opt.retime(), System::nanoTime,
+                        Clocks::wallMicros);
+            }
+            return new SimSource(new FacilitySimulator(opt.sim()), opt.simSpeed(), System::nanoTime, Clocks::wallMicros);
+        } catch (RuntimeException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private List<FrameSink> openSinks(List<AutoCloseable> resources) {
+        List<FrameSink> sinks = new ArrayList<>();
+        try {
+            if (opt.redis() != null) {
+                Spool spool = Spool.open(opt.spoolDir());
+                resources.add(spool);
+                publisher = new StreamPublisher(opt.redis(), opt.stream(), spool, System::nanoTime,
+                        System::currentTimeMillis);
+                sinks.add(new StreamSink(publisher));
+                LOG.info("stream {} on {}, spool {} ({} frames waiting)", opt.stream().stream(),
+                        opt.redis().maskedUrl(), spool.file(), spool.depth());
+            }
+            if (opt.candumpSink() != null) {
+                sinks.add(new CandumpFileSink(opt.candumpSink(), source.interfaceName()));
+            }
+            return sinks;
+        } catch (RuntimeException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private Runnable openDb() {
+        String url = opt.dbUrl();
+        Path file = sqliteFile(url);
+        if (file != null && file.toAbsolutePath().getParent() != null) {
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            } catch (java.io.IOException e) {
+                throw new StartupException("--db-url " + url + ": cannot create its directory (" + e.getMessage() + ")", e);
+            }
+        }
+        Store opened = null;
+        try {
+            opened = Store.open(url);
+            LOG.info("direct DB write to {} ({})", opened, opened.backend());
+        } catch (StoreUnavailableException e) {
+            LOG.warn("DB path: {} unavailable at start ({}); retrying in the background", url, e.getMessage());
+        } catch (RuntimeException e) {
+            throw new StartupException("--db-url: " + e.getMessage(), e);
+        }
+        db = new DbPath(() -> Store.open(url), opened, url, dbQueue, END_RESULT, opt.dbBatch(), System::nanoTime);
+        return db;
+    }
+
+    private static Path sqliteFile(String url) {
+        if (url.startsWith("jdbc:sqlite:")) {
+            return Path.of(url.substring("jdbc:sqlite:".length()));
+        }
+        if (url.contains("://") || url.startsWith("jdbc:")) {
+            return null;
+        }
+        return Path.of(url);
+    }
+
+    private void sourceLoop(FrameDecoder decoder) throws InterruptedException {
+        ConsoleFormat console = new ConsoleFormat(ZoneId.systemDefault());
+        long deadline = opt.durationMs() > 0 ? System.nanoTime() + opt.durationMs() * 1_000_000L : Long.MAX_VALUE;
+        boolean dbDropLogged = false;
+        while (!stop.get() && !sinkFailed) {
+            if (opt.count() > 0 && frames.get() >= opt.count()) {
+                break;
+            }
+            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                break;
+            }
+            CanFrame f;
+            try {
+                f = source.next(200);
+            } catch (SocketCanException e) {
+                err.println("can-scanner: " + e.getMessage());
+                sinkFailed = true;
+                break;
+            }
+            if (f == null) {
+                if (source.exhausted()) {
+                    break;
+                }
+                continue;
+            }
+            if (firstFrameNs == 0) {
+                firstFrameNs = System.nanoTime();
+            }
+            // decoding only feeds the console and the DB path; the stream takes raw frames
+            DecodeResult r = opt.quiet() && db == null ? null : decoder.decode(f);
+            if (!opt.quiet()) {
+                out.println(console.line(r));
+            }
+            streamQueue.put(f);
+            if (db != null && !dbQueue.offer(r)) {
+                dbDropped.incrementAndGet();
+                if (!dbDropLogged) {
+                    LOG.error("DB path backlog full ({} frames): frames are not written to the database until it"
+                            + " catches up (they are still in the stream)", QUEUE);
+                    dbDropLogged = true;
+                }
+            }
+            frames.incrementAndGet();
+        }
+    }
+
+    private void streamLoop(List<FrameSink> sinks) {
+        try {
+            while (true) {
+                long wait = 1_000_000_000L;
+                for (FrameSink s : sinks) {
+                    wait = Math.min(wait, s.nanosUntilDue());
+                }
+                CanFrame f = wait <= 0 ? streamQueue.poll() : streamQueue.poll(wait, TimeUnit.NANOSECONDS);
+                int n = 0;
+                while (f != null && f != END_FRAME) {
+                    for (FrameSink s : sinks) {
+                        s.add(f);
+                    }
+                    f = ++n < 4096 ? streamQueue.poll() : null;
+                }
+                for (FrameSink s : sinks) {
+                    s.poll();
+                }
+                if (f == END_FRAME) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("stream thread failed: {}", e.getMessage(), e);
+            sinkFailed = true;
+        } finally {
+            for (FrameSink s : sinks) {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    LOG.error("closing {} failed: {}", s, e.getMessage(), e);
+                    sinkFailed = true;
+                }
+            }
+        }
+    }
+
+    private void statsLoop() {
+        long last = frames.get();
+        long lastNs = System.nanoTime();
+        try {
+            while (true) {
+                Thread.sleep(opt.statsSeconds() * 1000L);
+                long now = System.nanoTime();
+                long n = frames.get();
+                err.println(statsLine((n - last) * 1e9 / Math.max(1, now - lastNs)));
+                last = n;
+                lastNs = now;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The stats line: rate, frames, stream, spool, DB, errors. */
+    String statsLine(double rate) {
+        StringBuilder sb = new StringBuilder("stats: ");
+        sb.append(String.format(Locale.ROOT, "%.1f frames/s, %d frames", rate, frames.get()));
+        StreamPublisher p = publisher;
+        if (p != null) {
+            StreamPublisher.Stats s = p.stats();
+            sb.append(" | stream ").append(s.written()).append(" written, ").append(s.duplicates()).append(" dup, ")
+                    .append(s.connected() ? "redis up" : "redis DOWN").append(" | spool ").append(s.spoolDepth())
+                    .append(" waiting, ").append(s.spooled()).append(" spooled, ").append(s.replayed())
+                    .append(" replayed, ").append(s.lost()).append(" LOST");
+            if (s.capHits() > 0) {
+                sb.append(" | stream at cap ").append(s.capHits()).append("x (data at risk)");
+            }
+        }
+        DbPath d = db;
+        if (d != null) {
+            sb.append(" | db ").append(d.written()).append(" written, ").append(dbQueue.size()).append(" queued, ")
+                    .append(dbDropped.get()).append(" dropped, ").append(d.rejected()).append(" rejected, ")
+                    .append(d.up() ? "up" : "DOWN");
+        }
+        FrameSource src = source;
+        sb.append(" | source errors ").append(src == null ? 0 : src.errors());
+        return sb.toString();
+    }
+
+    private void finish(Thread streamThread, Thread dbThread, Thread statsThread) throws InterruptedException {
+        streamQueue.put(END_FRAME);
+        if (dbThread != null) {
+            if (!dbQueue.offer(END_RESULT, 1, TimeUnit.SECONDS)) {
+                dbThread.interrupt();
+            }
+        }
+        streamThread.join(JOIN_MS);
+        if (streamThread.isAlive()) {
+            LOG.error("stream thread did not finish within {} ms", JOIN_MS);
+            streamThread.interrupt();
+            streamThread.join(500);
+        }
+        if (dbThread != null) {
+            dbThread.join(JOIN_MS);
+            if (dbThread.isAlive()) {
+                dbThread.interrupt();
+                dbThread.join(500);
+            }
+        }
+        if (statsThread != null) {
+            statsThread.interrupt();
+            statsThread.join(500);
+        }
+    }
+
+    private static Thread thread(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.error("closing {} failed: {}", resources.get(i), e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A startup failure with a one-line message. */
+    static final class StartupException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
