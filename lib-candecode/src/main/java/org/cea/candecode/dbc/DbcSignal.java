@@ -27,6 +27,8 @@ public final class DbcSignal {
     private final double factor;
     private final double offset;
     private final boolean integerScaling;
+    /** 10^d where d = decimals of factor/offset (&lt;= 9), or 0 when results are not rounded. */
+    private final double decimalScale;
     private final double minimum;
     private final double maximum;
     private final String unit;
@@ -88,6 +90,7 @@ public final class DbcSignal {
         this.factor = factor;
         this.offset = offset;
         this.integerScaling = integerScaling && valueType == ValueType.INTEGER;
+        this.decimalScale = decimalScale(factor, offset);
         this.minimum = minimum;
         this.maximum = maximum;
         this.unit = unit == null ? "" : unit;
@@ -192,7 +195,31 @@ public final class DbcSignal {
                     .add(BigInteger.valueOf((long) offset));
         }
         double r = unsignedHigh ? BigInteger.valueOf(raw).add(TWO_64).doubleValue() : (double) raw;
-        return r * factor + offset;
+        return roundToScale(r * factor + offset);
+    }
+
+    /**
+     * Rounds an integer signal's physical value to the decimals its factor and offset can express, so
+     * 2508 * 0.01 is stored as 25.08 rather than the binary artefact 25.080000000000002 (decoded_data
+     * is read by people and by Grafana). Values too large to scale exactly are returned unchanged.
+     */
+    private double roundToScale(double v) {
+        if (decimalScale == 0 || Math.abs(v) * decimalScale >= 0x1p52) {
+            return v;
+        }
+        return Math.rint(v * decimalScale) / decimalScale;
+    }
+
+    private static double decimalScale(double factor, double offset) {
+        int d = Math.max(decimals(factor), decimals(offset));
+        return d < 0 || d > 9 ? 0 : Math.pow(10, d);
+    }
+
+    private static int decimals(double x) {
+        if (!Double.isFinite(x)) {
+            return -1;
+        }
+        return Math.max(0, new java.math.BigDecimal(Double.toString(x)).stripTrailingZeros().scale());
     }
 
     /** Packs up to 8 bytes little-endian (byte 0 lowest). */

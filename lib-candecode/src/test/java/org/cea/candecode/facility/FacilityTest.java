@@ -33,6 +33,15 @@ class FacilityTest {
     }
 
     @Test
+    void decodedDataCarriesTheSignalsDecimalsNotBinaryArtefacts() {
+        // temp_dry_c raw 2508 = 0x09CC -> bytes CC 09; 2508 * 0.01 in binary floating point is
+        // 25.080000000000002, but the value on the wire is exactly 25.08 (factor 0.01 has 2 decimals).
+        // temp_wet_c raw 1914 = 0x077A -> 7A 07 = 19.14; status 0; seq 3.
+        DecodedMessage m = decode(0x201, "CC 09 7A 07 00 00 00 03", 1_000_000);
+        assertEquals("{\"temp_dry_c\":25.08,\"temp_wet_c\":19.14,\"status\":0,\"seq\":3}", m.toJson());
+    }
+
+    @Test
     void decodesAPt100FrameOfNode1() {
         // id 0x101 = node 1 << 8 | type 0x01 (PT100)
         // temp_dry_c 23.55 -> raw 2355 = 0x0933 -> bytes 33 09; temp_wet_c 18.20 -> 1820 = 0x071C -> 1C 07;
