@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Benchmark of can-api (run by `make bench` through scripts/bench.sh, or alone after a build).
+#
+#   1. GET /api/sensors at a constant 200 requests/s over 32 keep-alive connections (as wrk2 does:
+#      latency is measured from each request's scheduled start, so a stall is not hidden) for 30 s
+#      after a 5 s warm-up; prints p50/p90/p99/max. Target: p99 < 5 ms.
+#   2. GET /api/sensors/co2_v/history?from=now-30d&points=720 over 30 days of readings
+#      (one every 10 s: 259 200 rows), 60 requests one after another; prints p50/p99.
+#
+# Load generator: ApiLoad, a small Java program (java.net.http.HttpClient, HTTP/1.1 keep-alive)
+# written below and run with the JDK's source launcher; the same program seeds the database through
+# lib-tsdb's Store and keeps the live keys fresh through lib-redisio's LiveStateWriter, as the worker
+# does. Private redis-server on a free port; the database is SQLite in a temp dir, or $BENCH_DB_URL
+# (e.g. a PostgreSQL/TimescaleDB URL) when set. can-api runs with the default small heap of bin/_tool.
+# Takes about 1.5 minutes.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=${CEA_BUILD_DIR:-target}
+jar="tools/api/$build/can-api.jar"
+[ -f "$jar" ] || mvn -q -DskipTests package -pl tools/api -am >/dev/null
+tmp=$(mktemp -d /tmp/cea-bench-api.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench-api: kept $tmp" >&2; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+free_port() {
+  local p
+  for p in $(shuf -i 20000-40000 -n 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+  echo "no free port" >&2; exit 1
+}
+redis_port=$(free_port)
+api_port=$(free_port)
+db_url=${BENCH_DB_URL:-"jdbc:sqlite:$tmp/bench.db"}
+mkdir -p "$tmp/redis"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save "" --appendonly no \
+  --daemonize no >"$tmp/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+
+cat >"$tmp/ApiLoad.java" <<'JAVA'
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.cea.redisio.LiveStateWriter;
+import org.cea.redisio.LiveUpdate;
+import org.cea.tsdb.ReadingRow;
+import org.cea.tsdb.Store;
+import redis.clients.jedis.JedisPooled;
+
+/** can-api load generator and fixture: seed | live | sensors | history. */
+public class ApiLoad {
+    static final String[] SENSORS = {"dry_bulb_b", "wet_bulb_b", "pressure_b", "co2_b", "secondary_temp_b", "secondary_rh_b",
+            "rh_b", "vpd_b", "dry_bulb_f", "wet_bulb_f", "pressure_f", "co2_f", "secondary_temp_f", "secondary_rh_f", "rh_f",
+            "vpd_f", "dry_bulb_v", "wet_bulb_v", "pressure_v", "co2_v", "secondary_temp_v", "secondary_rh_v", "rh_v", "vpd_v",
+            "lab_temp", "water_temp", "water_level"};
+
+    public static void main(String[] a) throws Exception {
+        switch (a[0]) {
+            case "seed" -> seed(a[1]);
+            case "live" -> live(a[1]);
+            case "sensors" -> openLoop(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]), Integer.parseInt(a[4]));
+            case "history" -> closedLoop(a[1], Integer.parseInt(a[2]));
+            default -> throw new IllegalArgumentException(a[0]);
+        }
+    }
+
+    /** 30 days of co2_v, one reading every 10 s, ending now. */
+    static void seed(String dbUrl) {
+        long t0 = System.nanoTime();
+        long end = System.currentTimeMillis();
+        long start = end - 30L * 86_400_000L;
+        int n = 0;
+        try (Store s = Store.open(dbUrl)) {
+            List<ReadingRow> batch = new ArrayList<>(10_000);
+            for (long t = start; t < end; t += 10_000) {
+                batch.add(new ReadingRow(t * 1000, "co2_v", 800 + 200 * Math.sin(t / 3.6e6)));
+                if (batch.size() == 10_000) {
+                    s.writeBatch(List.of(), batch);
+                    n += batch.size();
+                    batch.clear();
+                }
+            }
+            s.writeBatch(List.of(), batch);
+            n += batch.size();
+        }
+        System.out.printf("seeded %d readings of co2_v over 30 days in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Writes every sensor's live value once a second, as the worker does, until killed. */
+    static void live(String redisUrl) throws InterruptedException {
+        URI u = URI.create(redisUrl);
+        try (JedisPooled j = new JedisPooled(u.getHost(), u.getPort())) {
+            LiveStateWriter w = new LiveStateWriter(j, System::currentTimeMillis);
+            for (long k = 0; ; k++) {
+                List<LiveUpdate> batch = new ArrayList<>();
+                long ts = System.currentTimeMillis();
+                for (String s : SENSORS) {
+                    batch.add(new LiveUpdate(s, 20 + Math.sin(k / 10.0), "", ts));
+                }
+                w.write(batch);
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    /**
+     * Constant-rate GETs over a fixed set of 32 keep-alive connections (one thread each, like wrk2):
+     * request i is due at start + i/rate; latency runs from when it was due, so a slow response also
+     * counts against the requests queued behind it (no coordinated omission).
+     */
+    static void openLoop(String url, int rate, int warmupS, int seconds) throws Exception {
+        int conns = 32;
+        HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+        int total = rate * (warmupS + seconds);
+        long interval = 1_000_000_000L / rate;
+        long[] lat = new long[total];
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime() + 100_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        for (int k = 0; k < conns; k++) {
+            int first = k;
+            Thread t = new Thread(() -> {
+                for (int i = first; i < total; i += conns) {
+                    long due = start + i * interval;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    try {
+                        HttpResponse<byte[]> r = c.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                        if (r.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    lat[i] = System.nanoTime() - due;
+                }
+            }, "load-" + k);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long[] measured = Arrays.copyOfRange(lat, rate * warmupS, total);
+        report("GET /api/sensors @" + rate + "/s " + seconds + " s", measured, errors.get());
+    }
+
+    /** Sequential GETs, one at a time. */
+    static void closedLoop(String url, int count) throws Exception {
+        HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build();
+        for (int i = 0; i < 3; i++) {
+            c.send(req, HttpResponse.BodyHandlers.ofByteArray());   // warm-up
+        }
+        long[] lat = new long[count];
+        long errors = 0;
+        int points = -1;
+        for (int i = 0; i < count; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = c.send(req, HttpResponse.BodyHandlers.ofString());
+            lat[i] = System.nanoTime() - t;
+            if (r.statusCode() != 200) {
+                errors++;
+            }
+            points = r.body().split("\"t\":", -1).length - 1;
+        }
+        report("GET 30-day history (" + points + " buckets) x" + count, lat, errors);
+    }
+
+    static void report(String what, long[] lat, long errors) {
+        long[] s = lat.clone();
+        Arrays.sort(s);
+        System.out.printf("%s: n=%d errors=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms%n", what, s.length, errors,
+                pct(s, 50), pct(s, 90), pct(s, 99), s[s.length - 1] / 1e6);
+        System.out.printf("RESULT %s p50_ms=%.2f p99_ms=%.2f errors=%d%n", what.split(" ")[1].equals("/api/sensors")
+                ? "api_sensors" : "api_history_30d", pct(s, 50), pct(s, 99), errors);
+    }
+
+    static double pct(long[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+}
+JAVA
+
+cp="$root/tools/api/$build/lib/*"
+load() { java -Xmx256m -cp "$cp" "$tmp/ApiLoad.java" "$@"; }
+echo "bench-api: seeding $db_url" | sed -E 's#//([^:@/]*):[^@/]*@#//\1:***@#'
+load seed "$db_url"
+load live "redis://127.0.0.1:$redis_port" >"$tmp/live.log" 2>&1 &
+pids+=($!)
+bin/can-api --listen "127.0.0.1:$api_port" --redis-url "redis://127.0.0.1:$redis_port" --db-url "$db_url" \
+  >"$tmp/api.log" 2>&1 &
+api_pid=$!
+pids+=("$api_pid")
+for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$api_port") 2>/dev/null && break; sleep 0.2; done
+base="http://127.0.0.1:$api_port"
+echo "bench-api: load generator ApiLoad (java.net.http, constant rate over 32 connections)"
+out1=$(load sensors "$base/api/sensors" "${BENCH_RATE:-200}" 5 "${BENCH_SECONDS:-30}")
+echo "$out1"
+echo "can-api RSS after the run: $(( $(ps -o rss= -p "$api_pid") / 1024 )) MB (JAVA_OPTS ${JAVA_OPTS:-default of bin/_tool})"
+# the server's own view (request arrival to response committed), from its /metrics histogram
+metrics=$( (exec 3<>"/dev/tcp/127.0.0.1/$api_port"; printf 'GET /metrics HTTP/1.0\r\nHost: bench\r\n\r\n' >&3; cat <&3) )
+[ "${BENCH_KEEP:-0}" = 1 ] && echo "$metrics" > "$tmp/metrics.txt"
+echo "$metrics" | awk -F'[ "]' '/^cea_api_request_duration_seconds_bucket\{route="\/api\/sensors"/ {
+    for (i = 1; i <= NF; i++) if ($i == ",le=") le = $(i + 1); n[le] = $NF }
+  END { if (n["+Inf"] > 0) printf "server-side /api/sensors: %.2f %% <= 1 ms, %.2f %% <= 5 ms of %d requests\n",
+          100 * n["0.001"] / n["+Inf"], 100 * n["0.005"] / n["+Inf"], n["+Inf"] }'
+out2=$(load history "$base/api/sensors/co2_v/history?from=now-30d&points=720" 60)
+echo "$out2"
+p99=$(echo "$out1" | sed -n 's/^RESULT api_sensors .*p99_ms=\([0-9.]*\).*/\1/p')
+status=0
+if awk -v p="$p99" 'BEGIN { exit !(p < 5.0) }'; then
+  echo "api_sensors p99 ${p99} ms < 5 ms target: PASS"
+else
+  echo "api_sensors p99 ${p99} ms >= 5 ms target: FAIL"; status=1
+fi
+echo "api_history_30d: $(echo "$out2" | sed -n 's/^RESULT api_history_30d //p') (db: ${db_url%%:*}$( [ -z "${BENCH_DB_URL:-}" ] && echo ' sqlite'))"
+exit $status

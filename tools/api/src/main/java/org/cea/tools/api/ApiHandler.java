@@ -1,0 +1,144 @@
+package org.cea.tools.api;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes requests to {@link Endpoints} or {@link StaticContent}, renders {@link ApiException} as a
+ * JSON error, and records every request in {@link Metrics} under its route template.
+ */
+final class ApiHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private static final String JSON = "application/json; charset=utf-8";
+    private final Endpoints endpoints;
+    private final StaticContent content;
+    private final Metrics metrics;
+
+    /** A response body with its status and content type. */
+    record Reply(int status, String contentType, byte[] body, boolean immutable) {
+        static Reply json(int status, Object value) {
+            return new Reply(status, JSON, Json.write(value).getBytes(StandardCharsets.UTF_8), false);
+        }
+    }
+
+    ApiHandler(Endpoints endpoints, StaticContent content, Metrics metrics) {
+        super(InvocationType.BLOCKING);
+        this.endpoints = endpoints;
+        this.content = content;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long t0 = System.nanoTime();
+        String path = Request.getPathInContext(request);
+        String[] route = {"other"};
+        Reply reply;
+        try {
+            reply = dispatch(request, path, route);
+        } catch (ApiException e) {
+            reply = error(e);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", request.getMethod(), path, e);
+            reply = error(new ApiException(500, "internal_error", "internal error: " + e, null));
+        }
+        response.setStatus(reply.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, reply.immutable() ? "public, max-age=86400" : "no-cache");
+        if (reply.status() == 405) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+        }
+        boolean head = "HEAD".equals(request.getMethod());
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
+        response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(reply.body()), callback);
+        metrics.observe(route[0], reply.status(), System.nanoTime() - t0);
+        return true;
+    }
+
+    private Reply dispatch(Request request, String path, String[] route) {
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            route[0] = "method_not_allowed";
+            throw new ApiException(405, "method_not_allowed", "method " + method + " not allowed; this API is read-only (GET)", null);
+        }
+        StaticContent.File file = content.get(path);
+        if (file != null) {
+            route[0] = path.startsWith("/webjars/") ? "/webjars" : path;
+            return new Reply(200, file.contentType(), file.body(), file.immutable());
+        }
+        Map<String, List<String>> raw = query(request);
+        switch (path) {
+            case "/health":
+                route[0] = path;
+                return endpoints.health(params(raw, Set.of()));
+            case "/metrics":
+                route[0] = path;
+                params(raw, Set.of());
+                return new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.render().getBytes(StandardCharsets.UTF_8), false);
+            case "/api/sensors":
+                route[0] = path;
+                return endpoints.sensors(params(raw, Set.of()));
+            case "/api/messages":
+                route[0] = path;
+                return endpoints.messages(params(raw, Set.of("limit", "type", "node", "after_id")));
+            case "/api/stats":
+                route[0] = path;
+                return endpoints.stats(params(raw, Set.of("from", "to")));
+            default:
+                break;
+        }
+        if (path.startsWith("/api/sensors/")) {
+            String rest = path.substring("/api/sensors/".length());
+            int slash = rest.indexOf('/');
+            if (slash < 0) {
+                route[0] = "/api/sensors/{name}";
+                return endpoints.sensor(rest, params(raw, Set.of()));
+            }
+            if (rest.substring(slash).equals("/history")) {
+                route[0] = "/api/sensors/{name}/history";
+                return endpoints.history(rest.substring(0, slash), params(raw, Set.of("from", "to", "points")));
+            }
+        }
+        route[0] = "not_found";
+        throw ApiException.notFound("no such path: " + path + " (see /api/openapi.json)");
+    }
+
+    private static QueryParams params(Map<String, List<String>> raw, Set<String> allowed) {
+        return QueryParams.of(raw, allowed);
+    }
+
+    private static Map<String, List<String>> query(Request request) {
+        Fields fields;
+        try {
+            fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            throw ApiException.badParameter(null, "malformed query string: " + e.getMessage());
+        }
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (Fields.Field f : fields) {
+            m.put(f.getName(), f.getValues());
+        }
+        return m;
+    }
+
+    private static Reply error(ApiException e) {
+        Map<String, Object> body = Json.obj("error", e.code(), "status", e.status(), "message", e.getMessage());
+        if (e.parameter() != null) {
+            body.put("parameter", e.parameter());
+        }
+        return Reply.json(e.status(), body);
+    }
+}

@@ -1,0 +1,169 @@
+package org.cea.tools.api;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
+import org.cea.candecode.CanDecodeException;
+import org.cea.candecode.facility.FacilityProfile;
+import org.cea.redisio.RedisConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code can-api}: REST + WebSocket + dashboard. Parses flags, loads the facility profile, runs
+ * {@link ApiServer} until SIGTERM/SIGINT. Exit codes: 0 after a clean stop, 2 on bad flags, 1 on a
+ * fatal error (one line on stderr says what to do).
+ */
+public final class ApiMain {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiMain.class);
+
+    private ApiMain() {
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        OptionParser p = new OptionParser();
+        OptionSpec<Void> help = p.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        OptionSpec<String> listen = p.accepts("listen", "HOST:PORT to bind").withRequiredArg()
+                .defaultsTo(env("API_LISTEN", ApiConfig.DEFAULT_LISTEN));
+        OptionSpec<String> redis = p.accepts("redis-url", "live state (env REDIS_URL)").withRequiredArg()
+                .defaultsTo(env("REDIS_URL", "redis://127.0.0.1:6379"));
+        OptionSpec<String> db = p.accepts("db-url", "database, read-only role in production: postgresql://user:pass@host:port/cea_sensors"
+                + " or jdbc:sqlite:PATH (env DB_URL)").withRequiredArg();
+        OptionSpec<Path> facility = p.accepts("facility", "facility profile JSON (default: $CEA_ETC or the install's etc/facility.json)")
+                .withRequiredArg().withValuesConvertedBy(new PathConverter());
+        OptionSpec<Path> dbc = p.accepts("dbc", "DBC file (default: beside --facility, cea.dbc)")
+                .withRequiredArg().withValuesConvertedBy(new PathConverter());
+        OptionSpec<Integer> stale = p.accepts("stale-after-ms", "a sensor without a reading for longer is stale")
+                .withRequiredArg().ofType(Integer.class).defaultsTo(10_000);
+        ApiConfig cfg;
+        try {
+            OptionSet o = p.parse(args);
+            if (o.has(help)) {
+                usage(p, out);
+                return 0;
+            }
+            if (!o.nonOptionArguments().isEmpty()) {
+                throw new IllegalArgumentException("unexpected argument: " + o.nonOptionArguments().get(0));
+            }
+            String dbUrl = o.has(db) ? o.valueOf(db) : System.getenv("DB_URL");
+            if (dbUrl == null || dbUrl.isBlank()) {
+                throw new IllegalArgumentException("no database: give --db-url or set DB_URL");
+            }
+            Path facilityJson = o.has(facility) ? o.valueOf(facility) : defaultEtc().resolve(FacilityProfile.FACILITY_JSON);
+            Path dbcFile = o.has(dbc) ? o.valueOf(dbc) : facilityJson.resolveSibling(FacilityProfile.DBC_FILE);
+            Object[] hp = ApiConfig.parseListen(o.valueOf(listen));
+            cfg = new ApiConfig((String) hp[0], (Integer) hp[1], RedisConfig.fromUrl(o.valueOf(redis)), dbUrl,
+                    facilityJson, dbcFile, Duration.ofMillis(o.valueOf(stale)));
+        } catch (OptionException | IllegalArgumentException e) {
+            err.println("can-api: " + e.getMessage());
+            usage(p, err);
+            return 2;
+        }
+        return serve(cfg, err);
+    }
+
+    private static int serve(ApiConfig cfg, PrintStream err) {
+        SensorCatalog catalog;
+        try {
+            catalog = Catalogs.fromProfile(FacilityProfile.load(cfg.facilityJson(), cfg.dbcFile()));
+        } catch (CanDecodeException | IllegalArgumentException e) {
+            err.println("can-api: cannot load the facility profile: " + e.getMessage()
+                    + " (fix the file or point --facility/--dbc at the right ones)");
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        ApiServer server;
+        try {
+            server = ApiServer.start(cfg, catalog, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            err.println("can-api: cannot start: " + e.getMessage() + " (is another process using " + cfg.host() + ":"
+                    + cfg.port() + "? use --listen)");
+            return 1;
+        }
+        Thread hook = new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "api-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        err.println("can-api: dashboard at " + server.uri());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+        }
+        LOG.info("can-api stopped");
+        return 0;
+    }
+
+    /** {@code $CEA_ETC}, else the {@code etc/} of the checkout or install the jar runs from, else {@code ./etc}. */
+    static Path defaultEtc() {
+        String env = System.getenv("CEA_ETC");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        try {
+            Path dir = Path.of(ApiMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+            for (Path d = dir; d != null; d = d.getParent()) {
+                if (Files.isRegularFile(d.resolve("etc").resolve(FacilityProfile.FACILITY_JSON))) {
+                    return d.resolve("etc");
+                }
+            }
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            LOG.debug("cannot locate the jar; using ./etc", e);
+        }
+        return Path.of("etc");
+    }
+
+    private static String env(String name, String def) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? def : v;
+    }
+
+    private static void usage(OptionParser p, PrintStream s) {
+        s.println("usage: can-api [--listen HOST:PORT] [--redis-url URL] --db-url URL [--facility FILE] [--dbc FILE]");
+        s.println("Serves /api/*, /ws/live, /metrics and the dashboard at /. See docs/API.md.");
+        try {
+            p.printHelpOn(s);
+        } catch (IOException e) {
+            s.println("(cannot print the option list: " + e.getMessage() + ")");
+        }
+    }
+
+    /** jopt-simple converter for paths. */
+    private static final class PathConverter implements joptsimple.ValueConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            return Path.of(value);
+        }
+
+        @Override
+        public Class<? extends Path> valueType() {
+            return Path.class;
+        }
+
+        @Override
+        public String valuePattern() {
+            return "PATH";
+        }
+    }
+}
