@@ -1,0 +1,373 @@
+package org.cea.tsdb;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The legacy SQLite file: {@code can_messages} unchanged, idempotency through the side table
+ * {@code ingested_entries}, {@code sensor_readings} with integer microsecond times. WAL mode.
+ */
+final class SqliteStore implements Store {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
+    private static final int BUSY_TIMEOUT_MS = 5000;
+    private static final String INSERT_MESSAGE = "INSERT INTO can_messages (timestamp, can_id, node_id, message_type,"
+            + " dlc, raw_data, decoded_data) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String MESSAGE_COLUMNS = "SELECT m.id, m.timestamp, m.can_id,"
+            + " (m.can_id > 2047 OR x.message_id IS NOT NULL), m.node_id, m.message_type, m.dlc, m.raw_data,"
+            + " m.decoded_data, i.source_id FROM can_messages m"
+            + " LEFT JOIN message_extended x ON x.message_id = m.id"
+            + " LEFT JOIN ingested_entries i ON i.message_id = m.id";
+
+    private final StoreUrl url;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Connection conn;
+
+    private SqliteStore(StoreUrl url) {
+        this.url = url;
+    }
+
+    static SqliteStore open(StoreUrl url) {
+        SqliteStore s = new SqliteStore(url);
+        s.connection();
+        LOG.info("opened SQLite store {}", url);
+        return s;
+    }
+
+    private Connection connection() {
+        if (closed.get()) {
+            throw new IllegalStateException("store " + url + " is closed");
+        }
+        if (conn != null) {
+            return conn;
+        }
+        Connection c = null;
+        try {
+            c = DriverManager.getConnection(url.jdbcUrl(), url.properties());
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+                for (String sql : SqlScript.statements(SqlScript.load("sqlite_schema.sql"))) {
+                    st.execute(sql);
+                }
+                st.execute("PRAGMA synchronous = NORMAL");
+            }
+            c.setAutoCommit(false);
+            conn = c;
+            return c;
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw SqlErrors.wrap("opening SQLite store", url, e);
+        }
+    }
+
+    private TsdbException fail(String op, SQLException e) {
+        TsdbException t = SqlErrors.wrap(op, url, e);
+        if (t instanceof StoreUnavailableException) {
+            closeQuietly(conn);
+            conn = null;
+        }
+        return t;
+    }
+
+    @Override
+    public synchronized WriteResult writeBatch(List<MessageRow> messages, List<ReadingRow> readings) {
+        BatchRows rows = new BatchRows(messages, readings);
+        Connection c = connection();
+        int[] counts = new int[4];
+        try {
+            try {
+                writeAll(c, rows, counts, false);
+                c.commit();
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                if (!SqlErrors.isBadData(e)) {
+                    throw e;
+                }
+                LOG.warn("batch on {} refused ({}); writing row by row to isolate the bad rows", url, SqlErrors.describe(e));
+                counts = new int[4];
+                writeAll(c, rows, counts, true);
+                c.commit();
+            }
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw fail("writing a batch of " + rows.messages.size() + " messages and " + rows.readings.size() + " readings", e);
+        }
+        if (!rows.rejected.isEmpty()) {
+            LOG.warn("batch on {}: {} rows rejected, first: {}", url, rows.rejected.size(), rows.rejected.get(0));
+        }
+        return new WriteResult(counts[0], counts[1], counts[2], counts[3], rows.rejected);
+    }
+
+    /** counts: messages written, skipped, readings written, skipped. With {@code isolate} each row gets a savepoint. */
+    private void writeAll(Connection c, BatchRows rows, int[] counts, boolean isolate) throws SQLException {
+        try (PreparedStatement seen = c.prepareStatement("SELECT 1 FROM ingested_entries WHERE source_id = ?");
+             PreparedStatement msg = c.prepareStatement(INSERT_MESSAGE);
+             PreparedStatement ext = c.prepareStatement("INSERT INTO message_extended (message_id) VALUES (last_insert_rowid())");
+             PreparedStatement ing = c.prepareStatement(
+                     "INSERT INTO ingested_entries (source_id, message_id) VALUES (?, last_insert_rowid())");
+             PreparedStatement rd = c.prepareStatement(
+                     "INSERT OR IGNORE INTO sensor_readings (time, sensor, value) VALUES (?, ?, ?)")) {
+            for (int k = 0; k < rows.messages.size(); k++) {
+                Savepoint sp = isolate ? c.setSavepoint() : null;
+                try {
+                    boolean written = writeMessage(rows.messages.get(k), seen, msg, ext, ing);
+                    counts[written ? 0 : 1]++;
+                    release(c, sp);
+                } catch (SQLException e) {
+                    if (sp == null || !SqlErrors.isBadData(e)) {
+                        throw e;
+                    }
+                    c.rollback(sp);
+                    rows.rejectMessage(k, SqlErrors.describe(e));
+                }
+            }
+            writeReadings(c, rows, rd, counts, isolate);
+        }
+    }
+
+    private static boolean writeMessage(MessageRow m, PreparedStatement seen, PreparedStatement msg,
+                                        PreparedStatement ext, PreparedStatement ing) throws SQLException {
+        if (m.sourceId() != null) {
+            seen.setString(1, m.sourceId());
+            try (ResultSet rs = seen.executeQuery()) {
+                if (rs.next()) {
+                    return false;
+                }
+            }
+        }
+        msg.setDouble(1, m.timestampMicros() / 1e6);
+        msg.setInt(2, m.canId());
+        if (m.nodeId() == null) {
+            msg.setNull(3, Types.INTEGER);
+        } else {
+            msg.setInt(3, m.nodeId());
+        }
+        msg.setString(4, m.messageType());
+        msg.setInt(5, m.dlc());
+        msg.setString(6, m.rawData());
+        msg.setString(7, m.decodedJson());
+        msg.executeUpdate();
+        if (m.extended() && m.canId() <= 0x7FF) {
+            ext.executeUpdate();
+        }
+        if (m.sourceId() != null) {
+            ing.setString(1, m.sourceId());
+            ing.executeUpdate();
+        }
+        return true;
+    }
+
+    private static void writeReadings(Connection c, BatchRows rows, PreparedStatement rd, int[] counts, boolean isolate)
+            throws SQLException {
+        for (int k = 0; k < rows.readings.size(); k++) {
+            ReadingRow r = rows.readings.get(k);
+            rd.setLong(1, r.timeMicros());
+            rd.setString(2, r.sensor());
+            rd.setDouble(3, r.value());
+            if (!isolate) {
+                rd.addBatch();
+                continue;
+            }
+            Savepoint sp = c.setSavepoint();
+            try {
+                counts[rd.executeUpdate() == 1 ? 2 : 3]++;
+                release(c, sp);
+            } catch (SQLException e) {
+                if (!SqlErrors.isBadData(e)) {
+                    throw e;
+                }
+                c.rollback(sp);
+                rows.rejectReading(k, SqlErrors.describe(e));
+            }
+        }
+        if (!isolate && !rows.readings.isEmpty()) {
+            for (int n : rd.executeBatch()) {
+                counts[n == 1 ? 2 : 3]++;
+            }
+        }
+    }
+
+    private static void release(Connection c, Savepoint sp) throws SQLException {
+        if (sp != null) {
+            c.releaseSavepoint(sp);
+        }
+    }
+
+    @Override
+    public synchronized List<HistoryPoint> history(String sensor, Instant from, Instant to, int maxPoints) {
+        Times.checkHistoryArgs(sensor, maxPoints);
+        long[] w = Times.window(from, to);
+        long width = Buckets.width(w[0], w[1], maxPoints);
+        // times are >= 0, so integer division is the epoch-aligned floor
+        String sql = "SELECT (time / ?) * ? AS b, avg(value), min(value), max(value), count(*) FROM sensor_readings"
+                + " WHERE sensor = ? AND time >= ? AND time < ? GROUP BY b ORDER BY b";
+        Connection c = connection();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, width);
+            ps.setLong(2, width);
+            ps.setString(3, sensor);
+            ps.setLong(4, w[0]);
+            ps.setLong(5, w[1]);
+            List<HistoryPoint> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new HistoryPoint(Times.instant(rs.getLong(1)), rs.getDouble(2), rs.getDouble(3),
+                            rs.getDouble(4), rs.getLong(5)));
+                }
+            }
+            c.commit();
+            return out;
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw fail("history of " + sensor + " " + from + ".." + to, e);
+        }
+    }
+
+    @Override
+    public synchronized List<StoredMessage> recentMessages(MessageQuery q) {
+        StringBuilder sql = new StringBuilder(MESSAGE_COLUMNS).append(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.messageType() != null) {
+            sql.append(" AND m.message_type = ?");
+            args.add(q.messageType());
+        }
+        if (q.nodeId() != null) {
+            sql.append(" AND m.node_id = ?");
+            args.add(q.nodeId());
+        }
+        if (q.canId() != null) {
+            sql.append(" AND m.can_id = ?");
+            args.add(q.canId());
+        }
+        if (q.afterId() != null) {
+            sql.append(" AND m.id > ?");
+            args.add(q.afterId());
+        }
+        boolean ascending = q.afterId() != null;
+        sql.append(" ORDER BY m.id ").append(ascending ? "ASC" : "DESC").append(" LIMIT ?");
+        args.add(q.limit());
+        Connection c = connection();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            List<StoredMessage> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredMessage(rs.getLong(1), Math.round(rs.getDouble(2) * 1e6), rs.getInt(3),
+                            rs.getBoolean(4), nullableInt(rs, 5), rs.getString(6), rs.getInt(7),
+                            rs.getString(8), rs.getString(9), rs.getString(10)));
+                }
+            }
+            c.commit();
+            if (!ascending) {
+                Collections.reverse(out);
+            }
+            return out;
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw fail("recent messages " + q, e);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, Long> countsByType(Instant from, Instant to) {
+        long[] w = Times.window(from, to);
+        String sql = "SELECT message_type, count(*) FROM can_messages WHERE timestamp >= ? AND timestamp < ?"
+                + " GROUP BY message_type";
+        Connection c = connection();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setDouble(1, w[0] / 1e6);
+            ps.setDouble(2, w[1] / 1e6);
+            Map<String, Long> out = new TreeMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String type = rs.getString(1);
+                    out.merge(type == null ? UNKNOWN_TYPE : type, rs.getLong(2), Long::sum);
+                }
+            }
+            c.commit();
+            return out;
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw fail("counts by type " + from + ".." + to, e);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, ReadingRow> latestPerSensor() {
+        // SQLite returns the bare columns of the row holding max(time)
+        String sql = "SELECT sensor, max(time), value FROM sensor_readings GROUP BY sensor";
+        Connection c = connection();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            Map<String, ReadingRow> out = new TreeMap<>();
+            while (rs.next()) {
+                out.put(rs.getString(1), new ReadingRow(rs.getLong(2), rs.getString(1), rs.getDouble(3)));
+            }
+            c.commit();
+            return out;
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw fail("latest value per sensor", e);
+        }
+    }
+
+    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.SQLITE;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(conn);
+            conn = null;
+            LOG.info("closed SQLite store {}", url);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            if (c != null && !c.isClosed()) {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            LOG.debug("rollback failed", e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("close failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteStore[" + url + "]";
+    }
+}

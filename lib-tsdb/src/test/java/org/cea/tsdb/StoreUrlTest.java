@@ -1,0 +1,54 @@
+package org.cea.tsdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class StoreUrlTest {
+
+    @Test
+    void postgresUriKeepsCredentialsOutOfTheJdbcUrlAndMasksThePassword() {
+        StoreUrl u = StoreUrl.parse("postgresql://cea_writer:s%40cret:x@db.local:6543/cea_sensors?sslmode=require");
+        assertFalse(u.isSqlite());
+        assertEquals("jdbc:postgresql://db.local:6543/cea_sensors?sslmode=require", u.jdbcUrl());
+        assertEquals("cea_writer", u.properties().getProperty("user"));
+        assertEquals("s@cret:x", u.properties().getProperty("password"));
+        assertEquals("postgresql://cea_writer:***@db.local:6543/cea_sensors?sslmode=require", u.toString());
+    }
+
+    @Test
+    void postgresUriDefaultsPortAndDatabase() {
+        StoreUrl u = StoreUrl.parse("postgres://reader@localhost");
+        assertEquals("jdbc:postgresql://localhost:5432/cea_sensors", u.jdbcUrl());
+        assertNull(u.properties().getProperty("password"));
+        assertEquals("postgresql://reader@localhost:5432/cea_sensors", u.toString());
+    }
+
+    @Test
+    void jdbcPostgresPasswordParameterIsMasked() {
+        StoreUrl u = StoreUrl.parse("jdbc:postgresql://h:5432/db?user=w&password=topsecret&ssl=true");
+        assertEquals("jdbc:postgresql://h:5432/db?user=w&password=***&ssl=true", u.toString());
+        assertTrue(u.jdbcUrl().contains("topsecret"));
+    }
+
+    @Test
+    void sqliteFormsAndPlainPaths() {
+        assertTrue(StoreUrl.parse("jdbc:sqlite:/var/lib/cea/can.db").isSqlite());
+        StoreUrl plain = StoreUrl.parse("var/can_data.db");
+        assertTrue(plain.isSqlite());
+        assertEquals("jdbc:sqlite:var/can_data.db", plain.jdbcUrl());
+    }
+
+    @Test
+    void rejectsUnsupportedSchemesWithoutLeakingPasswords() {
+        BadDataException e = assertThrows(BadDataException.class, () -> StoreUrl.parse("mysql://u:pw@h/db"));
+        assertFalse(e.getMessage().contains("pw"), e.getMessage());
+        assertThrows(BadDataException.class, () -> StoreUrl.parse(" "));
+        assertThrows(BadDataException.class, () -> StoreUrl.parse("jdbc:sqlite::memory:"));
+        assertThrows(BadDataException.class, () -> StoreUrl.parse("postgresql:///nohost"));
+    }
+}

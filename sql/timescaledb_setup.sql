@@ -1,0 +1,165 @@
+-- CEA sensor database schema for PostgreSQL 15 with or without TimescaleDB 2.x.
+--
+-- Run inside the database (normally cea_sensors) by bin/cea-db-setup (psql) or by lib-tsdb
+-- (Store.open / Store.applySchema, JDBC). Plain SQL only (no psql meta-commands), so both work.
+-- Idempotent: rerunning changes nothing. Roles and passwords are in sql/roles.sql.
+--
+-- TimescaleDB is used when the extension is installed and preloaded. Its community-licensed
+-- features (compression, continuous aggregates, policies) are skipped with a warning when
+-- timescaledb.license = 'apache'. Without the extension the same tables are created as plain
+-- PostgreSQL tables (BRIN index on time) and one warning says so. There is NO retention policy:
+-- data is kept forever.
+
+-- Serialise concurrent setups (two services starting at once). Held until the end of the psql
+-- session; lib-tsdb releases it after committing (an unlock here would let a second setup run
+-- before the first one's tables are committed).
+SELECT pg_advisory_lock(7263550114);
+
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')
+       AND coalesce(current_setting('shared_preload_libraries', true), '') LIKE '%timescaledb%' THEN
+        CREATE EXTENSION IF NOT EXISTS timescaledb;
+    ELSE
+        RAISE WARNING 'TimescaleDB is not installed (or not in shared_preload_libraries): creating plain PostgreSQL tables without hypertables, compression or continuous aggregates';
+    END IF;
+END
+$$;
+
+-- Raw frames, one row per CAN frame. The mission's columns first, then the additive ones:
+-- source_id = Redis stream entry id (idempotent replays), extended = 29-bit identifier flag
+-- (standard 0x123 and extended 0x00000123 are different frames; can_id holds the 29-bit id).
+CREATE TABLE IF NOT EXISTS can_messages (
+    id BIGSERIAL,
+    timestamp TIMESTAMPTZ NOT NULL,
+    can_id INTEGER NOT NULL,
+    node_id INTEGER,
+    message_type TEXT,
+    dlc INTEGER NOT NULL,
+    raw_data TEXT NOT NULL,
+    decoded_data JSONB,
+    created_at TIMESTAMPTZ DEFAULT NOW(),
+    source_id TEXT,
+    extended BOOLEAN NOT NULL DEFAULT false
+);
+-- Databases created by the original setup lack the additive columns. Guarded rather than
+-- ADD COLUMN IF NOT EXISTS so that a rerun never sends DDL to a (compressed) hypertable.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                   AND table_name = 'can_messages' AND column_name = 'source_id') THEN
+        ALTER TABLE can_messages ADD COLUMN source_id TEXT;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                   AND table_name = 'can_messages' AND column_name = 'extended') THEN
+        ALTER TABLE can_messages ADD COLUMN extended BOOLEAN NOT NULL DEFAULT false;
+    END IF;
+END
+$$;
+
+-- Narrow per-sensor history.
+CREATE TABLE IF NOT EXISTS sensor_readings (
+    time TIMESTAMPTZ NOT NULL,
+    sensor TEXT NOT NULL,
+    value DOUBLE PRECISION NOT NULL
+);
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+        -- plain PostgreSQL: a BRIN index keeps time-range scans cheap on append-mostly tables, and
+        -- the identity key carries the value so that history is an index-only scan of one sensor
+        -- (with no continuous aggregates, that is what keeps a 30-day query from reading the heap)
+        CREATE INDEX IF NOT EXISTS idx_sensor_readings_time_brin ON sensor_readings USING brin (time);
+        CREATE UNIQUE INDEX IF NOT EXISTS sensor_readings_sensor_time_key ON sensor_readings (sensor, time)
+            INCLUDE (value);
+        RETURN;
+    END IF;
+    -- the 2.x signature (create_hypertable(relation, time_column, ...)) works on every 2.x release
+    -- can_messages gets its time index below (the mission's timestamp DESC index), not a default one
+    PERFORM create_hypertable('can_messages', 'timestamp', if_not_exists => TRUE, migrate_data => TRUE,
+                              create_default_indexes => FALSE);
+    PERFORM create_hypertable('sensor_readings', 'time', if_not_exists => TRUE, migrate_data => TRUE);
+END
+$$;
+
+-- The four indexes of the mission schema, the idempotency keys (a unique index on a hypertable must
+-- include its time column), and an id index for tailing (ORDER BY id). On plain PostgreSQL the
+-- sensor_readings key was created above with the value included. Each is created only when missing:
+-- TimescaleDB refuses some index DDL on hypertables with compression enabled, even a no-op.
+DO $$
+DECLARE
+    ix text[];
+BEGIN
+    FOREACH ix SLICE 1 IN ARRAY ARRAY[
+        ['idx_can_messages_timestamp', 'CREATE INDEX idx_can_messages_timestamp ON can_messages (timestamp DESC)'],
+        ['idx_can_messages_node_id', 'CREATE INDEX idx_can_messages_node_id ON can_messages (node_id)'],
+        ['idx_can_messages_message_type', 'CREATE INDEX idx_can_messages_message_type ON can_messages (message_type)'],
+        ['idx_can_messages_can_id', 'CREATE INDEX idx_can_messages_can_id ON can_messages (can_id)'],
+        ['can_messages_source_id_key', 'CREATE UNIQUE INDEX can_messages_source_id_key ON can_messages (source_id, timestamp)'],
+        ['idx_can_messages_id', 'CREATE INDEX idx_can_messages_id ON can_messages (id)'],
+        ['sensor_readings_sensor_time_key', 'CREATE UNIQUE INDEX sensor_readings_sensor_time_key ON sensor_readings (sensor, time)']]
+    LOOP
+        IF to_regclass(quote_ident(current_schema()) || '.' || ix[1]) IS NULL THEN
+            EXECUTE ix[2];
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- TimescaleDB community features: compression after 7 days, continuous aggregates at 1 minute and
+-- 1 hour (avg/min/max/count, plus sum so that coarser buckets can be combined exactly) with refresh
+-- policies and real-time aggregation (materialized_only = false; off by default since 2.13).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+        RETURN;
+    END IF;
+    IF coalesce(current_setting('timescaledb.license', true), 'timescale') = 'apache' THEN
+        RAISE WARNING 'timescaledb.license is apache: compression, continuous aggregates and their policies are community features and were skipped';
+        RETURN;
+    END IF;
+
+    IF NOT (SELECT compression_enabled FROM timescaledb_information.hypertables
+            WHERE hypertable_schema = current_schema() AND hypertable_name = 'sensor_readings') THEN
+        ALTER TABLE sensor_readings SET (timescaledb.compress,
+            timescaledb.compress_segmentby = 'sensor', timescaledb.compress_orderby = 'time DESC');
+    END IF;
+    IF NOT (SELECT compression_enabled FROM timescaledb_information.hypertables
+            WHERE hypertable_schema = current_schema() AND hypertable_name = 'can_messages') THEN
+        ALTER TABLE can_messages SET (timescaledb.compress,
+            timescaledb.compress_segmentby = 'can_id', timescaledb.compress_orderby = 'timestamp DESC');
+    END IF;
+    PERFORM add_compression_policy('sensor_readings', INTERVAL '7 days', if_not_exists => TRUE);
+    PERFORM add_compression_policy('can_messages', INTERVAL '7 days', if_not_exists => TRUE);
+
+    -- WITH NO DATA: creation may then run inside a transaction or DO block; the policies fill them.
+    IF to_regclass('sensor_readings_1m') IS NULL THEN
+        CREATE MATERIALIZED VIEW sensor_readings_1m WITH (timescaledb.continuous) AS
+            SELECT time_bucket(INTERVAL '1 minute', time) AS bucket, sensor,
+                   avg(value) AS avg_value, min(value) AS min_value, max(value) AS max_value,
+                   count(*) AS samples, sum(value) AS sum_value
+            FROM sensor_readings GROUP BY bucket, sensor
+            WITH NO DATA;
+    END IF;
+    IF to_regclass('sensor_readings_1h') IS NULL THEN
+        CREATE MATERIALIZED VIEW sensor_readings_1h WITH (timescaledb.continuous) AS
+            SELECT time_bucket(INTERVAL '1 hour', time) AS bucket, sensor,
+                   avg(value) AS avg_value, min(value) AS min_value, max(value) AS max_value,
+                   count(*) AS samples, sum(value) AS sum_value
+            FROM sensor_readings GROUP BY bucket, sensor
+            WITH NO DATA;
+    END IF;
+    ALTER MATERIALIZED VIEW sensor_readings_1m SET (timescaledb.materialized_only = false);
+    ALTER MATERIALIZED VIEW sensor_readings_1h SET (timescaledb.materialized_only = false);
+    -- refreshes only re-materialise invalidated ranges, so wide windows stay cheap and still pick
+    -- up late data (a worker catching up after a database outage)
+    PERFORM add_continuous_aggregate_policy('sensor_readings_1m', start_offset => INTERVAL '7 days',
+        end_offset => INTERVAL '1 minute', schedule_interval => INTERVAL '1 minute', if_not_exists => TRUE);
+    PERFORM add_continuous_aggregate_policy('sensor_readings_1h', start_offset => INTERVAL '30 days',
+        end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '30 minutes', if_not_exists => TRUE);
+END
+$$;
