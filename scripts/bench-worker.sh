@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# bench-worker: can-worker end to end (can:raw -> PostgreSQL + live keys) on this machine.
+#  1. sustained throughput: frames written to can:raw at RATE/s (default 30000) for SECONDS_RUN (20),
+#     stamped as the scanner stamps them (BenchFeeder plays the scanner so the offered rate is exact);
+#     the group's lag is sampled every second (bounded lag =
+#     the worker keeps up);
+#  2. facility load (4 nodes, 1 Hz per message type = 15 frames/s): p99 from frame stamp to the
+#     live update (published by the same script that sets sensor:<name>);
+#  3. worker RSS at facility load and its peak (VmHWM) over the run.
+# Private redis-server and PostgreSQL cluster in a temp dir; about a minute.
+# Env: RATE, SECONDS_RUN, LATENCY_SECONDS, WORKER_FLAGS (e.g. --batch 2000), CEA_BUILD_DIR, JAVA_OPTS (worker JVM, default as bin/_tool).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bd=${CEA_BUILD_DIR:-target}
+export CEA_BUILD_DIR=$bd
+rate=${RATE:-30000}
+secs=${SECONDS_RUN:-20}
+lat_secs=${LATENCY_SECONDS:-20}
+wdir=tools/worker/$bd
+if [ ! -f "$wdir/can-worker.jar" ] || [ ! -d "$wdir/test-classes/org/cea/tools/worker" ]; then
+  mvn -q -o -Dcea.buildDir="$bd" -pl tools/worker -am -DskipTests -DskipITs package >/dev/null
+fi
+cp="$wdir/can-worker.jar:$wdir/lib/*:$wdir/test-classes"
+
+tmp=$(mktemp -d /tmp/bench-worker.XXXXXX)
+pids=()
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  as_pg "$pgbin/pg_ctl" stop -D "$tmp/pg" -m immediate >/dev/null 2>&1 || true
+  [ -n "${redis_pid:-}" ] && kill "$redis_pid" 2>/dev/null || true
+  sleep 0.5
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+rport=$(free_port)
+redis-server --port "$rport" --bind 127.0.0.1 --save "" --appendonly no --dir "$tmp" --daemonize no \
+  --logfile "$tmp/redis.log" & redis_pid=$!
+pport=$(free_port)
+mkdir -p "$tmp/pg"
+[ "$(id -u)" = 0 ] && chown postgres:postgres "$tmp" "$tmp/pg"
+as_pg "$pgbin/initdb" -D "$tmp/pg" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
+as_pg "$pgbin/pg_ctl" start -w -D "$tmp/pg" -l "$tmp/pg.log" \
+  -o "-p $pport -k $tmp -c listen_addresses=127.0.0.1" >/dev/null
+"$pgbin/psql" -X -q -h 127.0.0.1 -p "$pport" -U postgres -c 'CREATE DATABASE cea_sensors' postgres
+redis_url=redis://127.0.0.1:$rport
+db_url=postgresql://postgres@127.0.0.1:$pport/cea_sensors
+for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+# shellcheck disable=SC2086
+bin/can-worker --redis-url "$redis_url" --db-url "$db_url" --consumer bench --status-interval-ms 1000 ${WORKER_FLAGS:-} \
+  2> "$tmp/worker.log" & wpid=$!
+pids+=("$wpid")
+for _ in $(seq 100); do
+  [ "$(redis-cli -p "$rport" exists worker:status)" = 1 ] && break; sleep 0.2
+done
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$wpid/status"; }
+hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$wpid/status"; }
+
+echo "phase 1: $rate frames/s for $secs s"
+t0=$(date +%s.%N)
+feed=$(java -cp "$cp" org.cea.tools.worker.BenchFeeder "$redis_url" "$rate" "$secs" 2> "$tmp/feeder.log")
+echo "  feeder: $feed"
+fed=$(sed -E 's/.*fed=([0-9]+).*/\1/' <<<"$feed")
+# drain: wait until the worker has written every fed frame
+for _ in $(seq 600); do
+  n=$(redis-cli -p "$rport" hget worker:status processed)
+  [ "${n:-0}" -ge "$fed" ] && break; sleep 0.1
+done
+t1=$(date +%s.%N)
+rows=$("$pgbin/psql" -X -A -t -h 127.0.0.1 -p "$pport" -U postgres -d cea_sensors -c 'SELECT count(*) FROM can_messages')
+e2e=$(python3 -c "print(round($rows/($t1-$t0)))")
+max_lag=$(sed -E 's/.*max_lag=([0-9-]+).*/\1/' <<<"$feed")
+final_lag=$(sed -E 's/.*final_lag=([0-9-]+).*/\1/' <<<"$feed")
+hwm1=$(hwm_kb)
+
+echo "phase 2: facility load for $lat_secs s"
+lat=$(java -cp "$cp" org.cea.tools.worker.LiveLatencyProbe "$redis_url" "$lat_secs" 2> "$tmp/probe.log")
+rss=$(rss_kb)
+hwm=$(hwm_kb)
+echo "  probe: $lat"
+p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$lat")
+kill -TERM "$wpid"; wait "$wpid" || true
+
+echo "RESULT worker_e2e_frames_per_s=$e2e rows=$rows fed=$fed offered_rate=$rate max_lag=$max_lag lag_at_end_of_feed=$final_lag (target >= 30000/s, lag bounded)"
+echo "RESULT live_latency_p99_ms=$p99 ($lat) (target < 10 ms)"
+echo "RESULT worker_rss_mb=$((rss / 1024)) peak_rss_mb=$((hwm / 1024)) peak_after_phase1_mb=$((hwm1 / 1024)) (target <= 128 MB)"
+echo "worker status lines (phase 1 then phase 2):"
+grep -E 'processed=' "$tmp/worker.log" | sed -n '1~4p' | tail -8
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

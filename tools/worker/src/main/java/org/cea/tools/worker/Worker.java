@@ -1,0 +1,359 @@
+package org.cea.tools.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cea.redisio.DeadLetters;
+import org.cea.redisio.LiveStateWriter;
+import org.cea.redisio.RawEntry;
+import org.cea.redisio.RedisIoException;
+import org.cea.redisio.RedisUnavailableException;
+import org.cea.redisio.StreamConsumer;
+import org.cea.redisio.StreamJanitor;
+import org.cea.redisio.WorkerStatus;
+import org.cea.tsdb.StoreUnavailableException;
+import org.cea.tsdb.TsdbException;
+import org.cea.tsdb.WriteResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The worker loop: per batch parse → decode → readings → live state and publish → one database
+ * transaction → XACK. When the database is down it keeps the live keys current from new entries,
+ * holds the first unwritten batch, leaves everything unacknowledged and retries with capped
+ * backoff; when the database returns it writes the held batch, then re-reads and writes its
+ * pending entries (idempotent writes; the live keys never go back in time). When Redis is down it
+ * retries with capped backoff and re-reads its pending entries afterwards.
+ *
+ * <p>Runs on the caller's thread ({@link #run()}) until {@link #stop()}; the batch in progress is
+ * finished and acknowledged first.
+ */
+final class Worker {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final Pattern REJECTED_SOURCE = Pattern.compile("\\(source ([0-9]+-[0-9]+)\\)");
+
+    private final WorkerSettings settings;
+    private final UnifiedJedis jedis;
+    private final DbSink db;
+    private final BatchPreparer preparer;
+    private final LongSupplier wallClockMillis;
+    private final LongSupplier nanoClock;
+    private final LiveStateWriter live;
+    private final DeadLetters deadLetters;
+    private final WorkerStatus status;
+    private final Backoff dbBackoff;
+    private final Backoff redisBackoff;
+    private final Interval statusInterval;
+    private final Interval janitorInterval;
+    private final Interval trimInterval;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final WorkerCounters counters = new WorkerCounters();
+
+    private StreamConsumer consumer;
+    private StreamJanitor janitor;
+    private BatchPreparer.Prepared held;
+    private boolean janitorAgain = true;
+    private long capLossSeen;
+
+    Worker(WorkerSettings settings, UnifiedJedis jedis, DbSink db, BatchPreparer preparer, LongSupplier wallClockMillis,
+           LongSupplier nanoClock) {
+        this.settings = settings;
+        this.jedis = jedis;
+        this.db = db;
+        this.preparer = preparer;
+        this.wallClockMillis = wallClockMillis;
+        this.nanoClock = nanoClock;
+        this.live = new LiveStateWriter(jedis, wallClockMillis);
+        this.deadLetters = new DeadLetters(jedis);
+        this.status = new WorkerStatus(jedis);
+        this.dbBackoff = new Backoff(settings.retryInitialMs(), settings.retryMaxMs(), nanoClock);
+        this.redisBackoff = new Backoff(settings.retryInitialMs(), settings.retryMaxMs(), nanoClock);
+        this.statusInterval = new Interval(settings.statusIntervalMs(), nanoClock);
+        this.janitorInterval = new Interval(settings.janitorIntervalMs(), nanoClock);
+        this.trimInterval = new Interval(settings.trimIntervalMs(), nanoClock);
+    }
+
+    /** Asks {@link #run()} to return after the batch in progress; callable from any thread. */
+    void stop() {
+        stopSignal.countDown();
+    }
+
+    private boolean stopping() {
+        return stopSignal.getCount() == 0;
+    }
+
+    /** Counters so far (a snapshot). */
+    WorkerCounters.View counters() {
+        return counters.view();
+    }
+
+    /** Processes batches until {@link #stop()}. */
+    void run() {
+        LOG.info("worker started: {}", settings);
+        while (!stopping()) {
+            try {
+                if (consumer == null) {
+                    consumer = StreamConsumer.create(jedis, settings.consumer());
+                    janitor = new StreamJanitor(jedis, settings.consumer(), deadLetters);
+                }
+                step();
+                if (redisBackoff.failures() > 0) {
+                    LOG.info("redis is back after {} failed attempts", redisBackoff.failures());
+                    redisBackoff.succeeded();
+                }
+            } catch (RedisIoException e) {
+                redisFailed(e);
+            }
+        }
+        try {
+            reportStatus();
+        } catch (RedisIoException e) {
+            LOG.debug("final status not written", e);
+        }
+        LOG.info("worker stopped: {}", counters.view());
+    }
+
+    private void redisFailed(RedisIoException e) {
+        counters.lastError = e.getMessage();
+        long delay = redisBackoff.failed();
+        if (e instanceof RedisUnavailableException) {
+            LOG.warn("redis unavailable (attempt {}), retrying in {} ms: {}", redisBackoff.failures(), delay,
+                    e.getMessage());
+        } else {
+            LOG.error("redis command failed (attempt {}), retrying in {} ms", redisBackoff.failures(), delay, e);
+        }
+        if (consumer != null) {
+            consumer.rewind();
+        }
+        await(delay);
+    }
+
+    private void step() {
+        if (statusInterval.take()) {
+            reportStatus();
+        }
+        if (held == null) {
+            if (janitorAgain || janitorInterval.take()) {
+                runJanitor();
+            }
+            if (trimInterval.take()) {
+                consumer.trimAcknowledged();
+            }
+        } else if (dbBackoff.due()) {
+            retryHeld();
+        }
+        List<RawEntry> entries = consumer.next();
+        if (!entries.isEmpty()) {
+            handle(entries);
+        }
+    }
+
+    private void runJanitor() {
+        StreamJanitor.Result r = janitor.run();
+        counters.deadLettered += r.deadLettered();
+        counters.lostEntries += r.lost();
+        janitorAgain = !r.claimed().isEmpty();
+        if (janitorAgain) {
+            handle(r.claimed());
+        }
+    }
+
+    /**
+     * One batch. The live keys are written before the database commit: live state does not depend
+     * on the database (it is kept current during outages too), the write is idempotent and never
+     * goes back in time, and the frame-to-live-key latency then excludes the commit's fsync.
+     */
+    private void handle(List<RawEntry> entries) {
+        long t0 = nanoClock.getAsLong();
+        BatchPreparer.Prepared p = preparer.prepare(entries);
+        settleUnstorable(p);
+        long t1 = nanoClock.getAsLong();
+        live.write(p.live());
+        if (held != null) {
+            return;
+        }
+        long t2 = nanoClock.getAsLong();
+        try {
+            commit(p);
+        } catch (StoreUnavailableException e) {
+            enterOutage(p, e);
+            return;
+        }
+        long t3 = nanoClock.getAsLong();
+        consumer.ack(p.itemIds());
+        counters.processed += p.items().size();
+        counters.timed(t1 - t0, t3 - t2, t2 - t1, nanoClock.getAsLong() - t3);
+    }
+
+    /** Dead-letters unparseable entries and acknowledges trimmed ones, independently of the database. */
+    private void settleUnstorable(BatchPreparer.Prepared p) {
+        if (!p.bad().isEmpty()) {
+            deadLetters.moveAndAck(settings.consumer().stream(), settings.consumer().group(), p.bad());
+            counters.deadLettered += p.bad().size();
+            counters.lastError = p.bad().get(p.bad().size() - 1).reason();
+        }
+        if (!p.lost().isEmpty()) {
+            consumer.ack(p.lost());
+            counters.lostEntries += p.lost().size();
+            LOG.error("{} pending entries were trimmed before they were written: LOST ({}..)", p.lost().size(),
+                    p.lost().get(0));
+        }
+    }
+
+    /** One transaction; a batch refused as a whole is written entry by entry and the refused ones dead-lettered. */
+    private void commit(BatchPreparer.Prepared p) {
+        if (p.items().isEmpty()) {
+            return;
+        }
+        WriteResult r;
+        try {
+            r = db.write(p.messages(), p.readings());
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (TsdbException e) {
+            LOG.warn("database refused a batch of {} ({}); writing entry by entry", p.items().size(), e.getMessage());
+            commitOneByOne(p);
+            return;
+        }
+        settleRejected(p, r);
+    }
+
+    private void commitOneByOne(BatchPreparer.Prepared p) {
+        List<DeadLetters.Letter> refused = new ArrayList<>();
+        for (BatchPreparer.Item item : p.items()) {
+            try {
+                WriteResult r = db.write(List.of(item.message()), item.readings());
+                if (!r.rejected().isEmpty()) {
+                    refused.add(new DeadLetters.Letter(item.id(), item.fields(), "database rejected: " + r.rejected().get(0)));
+                }
+            } catch (StoreUnavailableException e) {
+                throw e;
+            } catch (TsdbException e) {
+                refused.add(new DeadLetters.Letter(item.id(), item.fields(), "database rejected: " + e.getMessage()));
+            }
+        }
+        refuseUnlessSystemic(p, refused);
+        deadLetter(refused);
+    }
+
+    private void settleRejected(BatchPreparer.Prepared p, WriteResult r) {
+        if (r.rejected().isEmpty()) {
+            return;
+        }
+        List<DeadLetters.Letter> refused = new ArrayList<>();
+        for (String line : r.rejected()) {
+            Matcher m = REJECTED_SOURCE.matcher(line);
+            BatchPreparer.Item item = m.find() ? find(p, m.group(1)) : null;
+            if (item != null && line.startsWith("messages")) {
+                refused.add(new DeadLetters.Letter(item.id(), item.fields(), "database rejected: " + line));
+            } else {
+                LOG.error("database rejected a row: {}", line);
+                counters.lastError = "database rejected: " + line;
+            }
+        }
+        refuseUnlessSystemic(p, refused);
+        deadLetter(refused);
+    }
+
+    /**
+     * A database that refuses every row of a batch of several (permissions, a broken schema) has a
+     * problem of its own: retry later rather than dead-letter good data.
+     */
+    private static void refuseUnlessSystemic(BatchPreparer.Prepared p, List<DeadLetters.Letter> refused) {
+        if (p.items().size() > 1 && refused.size() == p.items().size()) {
+            throw new StoreUnavailableException("database refused all " + refused.size() + " rows of a batch, e.g. "
+                    + refused.get(0).reason(), null);
+        }
+    }
+
+    private static BatchPreparer.Item find(BatchPreparer.Prepared p, String id) {
+        for (BatchPreparer.Item i : p.items()) {
+            if (i.id().equals(id)) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    private void deadLetter(List<DeadLetters.Letter> letters) {
+        if (!letters.isEmpty()) {
+            deadLetters.moveAndAck(settings.consumer().stream(), settings.consumer().group(), letters);
+            counters.deadLettered += letters.size();
+            counters.lastError = letters.get(letters.size() - 1).reason();
+        }
+    }
+
+    private void enterOutage(BatchPreparer.Prepared p, StoreUnavailableException e) {
+        held = p;
+        counters.dbDown = true;
+        counters.lastError = e.getMessage();
+        long delay = dbBackoff.failed();
+        consumer.skipPending();
+        LOG.warn("database unavailable; holding {} entries unacknowledged, live state continues, retry in {} ms: {}",
+                p.items().size(), delay, e.getMessage());
+    }
+
+    private void retryHeld() {
+        try {
+            commit(held);
+        } catch (StoreUnavailableException e) {
+            long delay = dbBackoff.failed();
+            counters.lastError = e.getMessage();
+            LOG.warn("database still unavailable (attempt {}), retry in {} ms: {}", dbBackoff.failures(), delay,
+                    e.getMessage());
+            return;
+        }
+        consumer.ack(held.itemIds());
+        counters.processed += held.items().size();
+        LOG.info("database is back after {} attempts; catching up on pending entries", dbBackoff.failures());
+        held = null;
+        counters.dbDown = false;
+        dbBackoff.succeeded();
+        consumer.rewind();
+    }
+
+    private void reportStatus() {
+        if (consumer != null) {
+            checkCapLoss();
+        }
+        long pending = consumer == null ? 0 : consumer.pendingCount();
+        long lag = consumer == null ? -1 : consumer.lag();
+        WorkerStatus.Snapshot s = counters.snapshot(settings.consumer().consumer(), pending, lag,
+                preparer.invalidReadings(), preparer.lostFramesByNode(), wallClockMillis.getAsLong(),
+                nanoClock.getAsLong());
+        LOG.info("processed={} rate={}/s pending={} lag={} dead_lettered={} invalid_readings={} lost_frames={} "
+                + "lost_entries={} db={} batch_ms[prepare/db/live/ack]={}{}", s.processed(), String.format(java.util.Locale.ROOT, "%.0f", s.ratePerSec()),
+                s.pending(), s.lag(), s.deadLettered(), s.invalidReadings(), s.lostFramesTotal(), s.lostEntries(),
+                s.dbState(), counters.takeTimings(), s.lastError().isEmpty() ? "" : " last_error=" + s.lastError());
+        status.publish(s);
+    }
+
+    /** Entries the writer's MAXLEN cap trimmed before this group read them: loss, reported loudly. */
+    private void checkCapLoss() {
+        long trimmed = consumer.trimmedUndelivered();
+        if (trimmed > capLossSeen) {
+            long more = trimmed - capLossSeen;
+            counters.lostEntries += more;
+            counters.lastError = trimmed + " entries trimmed from " + settings.consumer().stream()
+                    + " by its memory cap before they were read: LOST";
+            LOG.error("{} more entries were trimmed from {} by its memory cap before this worker read them: LOST "
+                    + "(the worker is too slow or was down too long; raise the scanner's --maxlen)", more,
+                    settings.consumer().stream());
+        }
+        capLossSeen = trimmed;
+    }
+
+    private void await(long ms) {
+        try {
+            stopSignal.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package org.cea.tools.worker;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.cea.candecode.CanDecodeException;
+import org.cea.candecode.FrameDecoder;
+import org.cea.candecode.facility.FacilityProcessor;
+import org.cea.candecode.facility.FacilityProfile;
+import org.cea.redisio.ConsumerConfig;
+import org.cea.redisio.RedisConfig;
+import org.cea.redisio.StreamConsumer;
+import org.cea.redisio.StreamSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * {@code can-worker}: consumes {@code can:raw} into the database and the live sensor keys. Flags
+ * and environment: {@code --db-url} ({@code DB_URL}), {@code --redis-url} ({@code REDIS_URL}).
+ * SIGTERM finishes and acknowledges the batch in progress and exits 0. Exit 2 on bad flags, 1 on
+ * a fatal error.
+ */
+public final class WorkerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+    private static final long STOP_TIMEOUT_MS = 15_000;
+
+    private WorkerMain() {
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        int rc = run(args, System.err);
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    static int run(String[] args, PrintStream err) {
+        Flags flags = new Flags();
+        WorkerSettings settings;
+        try {
+            OptionSet o = flags.parser.parse(args);
+            if (o.has(flags.help)) {
+                flags.usage(System.out);
+                return 0;
+            }
+            settings = flags.settings(o);
+        } catch (OptionException | IllegalArgumentException e) {
+            err.println("can-worker: " + e.getMessage());
+            flags.usage(err);
+            return 2;
+        }
+        FacilityProfile profile;
+        try {
+            profile = FacilityProfile.load(settings.facilityJson(), settings.dbcFile());
+        } catch (CanDecodeException | java.io.UncheckedIOException e) {
+            err.println("can-worker: cannot load the facility profile: " + e.getMessage()
+                    + " (fix the file or pass --facility/--dbc)");
+            return 1;
+        }
+        return runWorker(settings, profile);
+    }
+
+    private static int runWorker(WorkerSettings settings, FacilityProfile profile) {
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(4);
+        pool.setMaxIdle(4);
+        pool.setJmxEnabled(false);
+        CountDownLatch finished = new CountDownLatch(1);
+        try (JedisPooled jedis = new JedisPooled(pool, settings.redis().hostAndPort(), settings.redis().clientConfig());
+             DbSink db = new DbSink(settings.dbUrl(), settings.maskedDbUrl())) {
+            BatchPreparer preparer = new BatchPreparer(FrameDecoder.forFacility(profile), new FacilityProcessor(profile));
+            Worker worker = new Worker(settings, jedis, db, preparer, System::currentTimeMillis, System::nanoTime);
+            Thread hook = new Thread(() -> onSigterm(worker, finished), "can-worker-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            worker.run();
+        } catch (RuntimeException e) {
+            LOG.error("can-worker failed: {}", e.getMessage(), e);
+            finished.countDown();
+            return 1;
+        }
+        finished.countDown();
+        return 0;
+    }
+
+    /** SIGTERM: stop after the batch in progress, wait for the loop to close everything, exit 0. */
+    private static void onSigterm(Worker worker, CountDownLatch finished) {
+        LOG.info("stopping: finishing the batch in progress");
+        worker.stop();
+        try {
+            if (finished.await(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                Runtime.getRuntime().halt(0);
+            }
+            LOG.error("worker did not stop within {} ms; unacknowledged entries will be claimed after restart",
+                    STOP_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Flag definitions. */
+    private static final class Flags {
+        final OptionParser parser = new OptionParser();
+        final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        final OptionSpec<String> dbUrl = parser.accepts("db-url", "database: postgresql://user:pass@host:port/db, "
+                + "jdbc:sqlite:PATH or a file path (env DB_URL)").withRequiredArg();
+        final OptionSpec<String> redisUrl = parser.accepts("redis-url", "redis://[user:pass@]host:port[/db] "
+                + "(env REDIS_URL, default redis://127.0.0.1:6379)").withRequiredArg();
+        final OptionSpec<Integer> batch = parser.accepts("batch", "entries per read, 1..100000")
+                .withRequiredArg().ofType(Integer.class).defaultsTo(ConsumerConfig.DEFAULT_BATCH);
+        final OptionSpec<String> group = parser.accepts("group", "consumer group").withRequiredArg()
+                .defaultsTo(ConsumerConfig.DEFAULT_GROUP);
+        final OptionSpec<String> consumer = parser.accepts("consumer", "consumer name (default host-pid)")
+                .withRequiredArg();
+        final OptionSpec<String> dbc = parser.accepts("dbc", "DBC file (default <etc>/cea.dbc)").withRequiredArg();
+        final OptionSpec<String> facility = parser.accepts("facility", "facility.json (default <etc>/facility.json)")
+                .withRequiredArg();
+        final OptionSpec<Integer> blockMs = parser.accepts("block-ms", "how long a read waits for new entries, ms")
+                .withRequiredArg().ofType(Integer.class).defaultsTo(ConsumerConfig.DEFAULT_BLOCK_MS);
+        final OptionSpec<Long> claimIdleMs = parser.accepts("claim-idle-ms",
+                "take over entries pending this long with a dead consumer, ms").withRequiredArg().ofType(Long.class)
+                .defaultsTo(ConsumerConfig.DEFAULT_CLAIM_IDLE_MS);
+        final OptionSpec<Integer> maxDeliveries = parser.accepts("max-deliveries",
+                "dead-letter an entry delivered more often than this").withRequiredArg().ofType(Integer.class)
+                .defaultsTo(ConsumerConfig.DEFAULT_MAX_DELIVERIES);
+        final OptionSpec<Long> statusMs = parser.accepts("status-interval-ms", "status log line and hash period, ms")
+                .withRequiredArg().ofType(Long.class).defaultsTo(2_000L);
+        final OptionSpec<Long> retryMaxMs = parser.accepts("retry-max-ms", "cap of the retry backoff, ms")
+                .withRequiredArg().ofType(Long.class).defaultsTo(5_000L);
+
+        WorkerSettings settings(OptionSet o) {
+            if (!o.nonOptionArguments().isEmpty()) {
+                throw new IllegalArgumentException("unexpected argument '" + o.nonOptionArguments().get(0) + "'");
+            }
+            String db = o.has(dbUrl) ? o.valueOf(dbUrl) : System.getenv("DB_URL");
+            if (db == null || db.isBlank()) {
+                throw new IllegalArgumentException("no database: pass --db-url or set DB_URL");
+            }
+            String redis = o.has(redisUrl) ? o.valueOf(redisUrl)
+                    : System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+            String name = o.has(consumer) ? o.valueOf(consumer) : ConsumerConfig.defaultConsumerName();
+            ConsumerConfig cc = new ConsumerConfig(StreamSchema.STREAM, o.valueOf(group), name, o.valueOf(batch),
+                    o.valueOf(blockMs), o.valueOf(claimIdleMs), o.valueOf(maxDeliveries));
+            RedisConfig rc = RedisConfig.fromUrl(redis);
+            rc = rc.withSocketTimeoutMs(Math.max(rc.socketTimeoutMs(), StreamConsumer.minSocketTimeoutMs(cc)));
+            Path etc = etcDir();
+            Path dbcFile = o.has(dbc) ? Path.of(o.valueOf(dbc)) : etc.resolve(FacilityProfile.DBC_FILE);
+            Path jsonFile = o.has(facility) ? Path.of(o.valueOf(facility)) : etc.resolve(FacilityProfile.FACILITY_JSON);
+            long janitorMs = Math.max(1_000, Math.min(5_000, cc.claimIdleMs() / 2));
+            return new WorkerSettings(rc, cc, db, jsonFile, dbcFile, o.valueOf(statusMs), janitorMs, 5_000, 250,
+                    o.valueOf(retryMaxMs));
+        }
+
+        void usage(PrintStream out) {
+            out.println("usage: can-worker [--db-url URL] [--redis-url URL] [--batch N] [--group G] [--consumer NAME]"
+                    + " [--dbc FILE] [--facility FILE]");
+            try {
+                parser.printHelpOn(out);
+            } catch (IOException e) {
+                out.println("(cannot print help: " + e.getMessage() + ")");
+            }
+        }
+    }
+
+    /** {@code $CEA_ETC}, else {@code etc/} of the checkout or install the jar runs from, else {@code ./etc}. */
+    static Path etcDir() {
+        String env = System.getenv("CEA_ETC");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        try {
+            Path jar = Path.of(WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p.resolve("etc").resolve(FacilityProfile.DBC_FILE))) {
+                    return p.resolve("etc");
+                }
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            LOG.debug("cannot locate the jar", e);
+        }
+        return Path.of("etc");
+    }
+}

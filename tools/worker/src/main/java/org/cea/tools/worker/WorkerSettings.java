@@ -1,0 +1,57 @@
+package org.cea.tools.worker;
+
+import java.nio.file.Path;
+import org.cea.redisio.ConsumerConfig;
+import org.cea.redisio.RedisConfig;
+
+/**
+ * Everything the worker is configured with, validated at construction.
+ *
+ * @param redis            Redis connection (socket timeout above the read block time)
+ * @param consumer         consumer group settings
+ * @param dbUrl            database URL as for {@code Store.open}; password masked in {@link #toString()}
+ * @param facilityJson     {@code facility.json}
+ * @param dbcFile          {@code cea.dbc}
+ * @param statusIntervalMs status log line and {@code worker:status} hash period, ms &gt; 0
+ * @param janitorIntervalMs claim/dead-letter pass period, ms &gt; 0
+ * @param trimIntervalMs   stream trimming period, ms &gt; 0
+ * @param retryInitialMs   first retry delay after the database or Redis failed, ms &gt; 0
+ * @param retryMaxMs       retry delay cap, ms &gt;= retryInitialMs
+ */
+record WorkerSettings(RedisConfig redis, ConsumerConfig consumer, String dbUrl, Path facilityJson, Path dbcFile,
+                      long statusIntervalMs, long janitorIntervalMs, long trimIntervalMs, long retryInitialMs,
+                      long retryMaxMs) {
+    WorkerSettings {
+        if (redis == null || consumer == null || facilityJson == null || dbcFile == null) {
+            throw new IllegalArgumentException("redis, consumer, facilityJson and dbcFile are required");
+        }
+        if (dbUrl == null || dbUrl.isBlank()) {
+            throw new IllegalArgumentException("a database URL is required (--db-url or DB_URL)");
+        }
+        if (redis.socketTimeoutMs() <= consumer.blockMs()) {
+            throw new IllegalArgumentException("redis socket timeout " + redis.socketTimeoutMs()
+                    + " ms must be above the block time " + consumer.blockMs() + " ms");
+        }
+        if (statusIntervalMs <= 0 || janitorIntervalMs <= 0 || trimIntervalMs <= 0) {
+            throw new IllegalArgumentException("intervals must be > 0 ms, were status=" + statusIntervalMs
+                    + " janitor=" + janitorIntervalMs + " trim=" + trimIntervalMs);
+        }
+        if (retryInitialMs <= 0 || retryMaxMs < retryInitialMs) {
+            throw new IllegalArgumentException("retry delays must satisfy 0 < initial <= max, were "
+                    + retryInitialMs + ".." + retryMaxMs);
+        }
+    }
+
+    /** The database URL with any password replaced by {@code ***}. */
+    String maskedDbUrl() {
+        return dbUrl.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerSettings[redis=" + redis.maskedUrl() + ", " + consumer + ", db=" + maskedDbUrl()
+                + ", facility=" + facilityJson + ", dbc=" + dbcFile + ", status=" + statusIntervalMs + "ms, janitor="
+                + janitorIntervalMs + "ms, trim=" + trimIntervalMs + "ms, retry=" + retryInitialMs + ".." + retryMaxMs
+                + "ms]";
+    }
+}
