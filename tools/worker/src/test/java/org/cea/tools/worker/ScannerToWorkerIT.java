@@ -2,7 +2,6 @@ package org.cea.tools.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ class ScannerToWorkerIT {
         Path root = TestServers.projectRoot();
         Path scanner = root.resolve("tools/scanner").resolve(System.getProperty("cea.buildDir", "target"))
                 .resolve("can-scanner.jar");
-        assumeTrue(Files.isRegularFile(scanner), "scanner not built into this build dir: " + scanner);
+        assertTrue(Files.isRegularFile(scanner), "scanner jar missing (build with -pl tools/worker -am): " + scanner);
         PostgresCluster pg = TestServers.postgres();
         String db = TestServers.newDatabase("worker_scan");
         String jdbc = pg.jdbcUrl(db);
