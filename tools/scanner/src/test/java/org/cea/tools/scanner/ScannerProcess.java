@@ -30,11 +30,15 @@ final class ScannerProcess implements AutoCloseable {
 
     /** The java command line for the scanner with these arguments. */
     static List<String> command(List<String> args) {
-        Path build = buildDir();
+        return command(buildDir(), TestServers.projectRoot().resolve("etc"), args);
+    }
+
+    /** The scanner command with its jar and {@code lib/} in {@code jarDir} and its profile in {@code etcDir}. */
+    static List<String> command(Path jarDir, Path etcDir, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx96m", "-XX:+UseSerialGC", "-cp",
-                build.resolve("can-scanner.jar") + ":" + build.resolve("lib") + "/*",
-                "org.cea.tools.scanner.ScannerMain", "--etc", TestServers.projectRoot().resolve("etc").toString()));
+                jarDir.resolve("can-scanner.jar") + ":" + jarDir.resolve("lib") + "/*",
+                "org.cea.tools.scanner.ScannerMain", "--etc", etcDir.toString()));
         cmd.addAll(args);
         return cmd;
     }

@@ -44,7 +44,10 @@ class SocketCanVmIT {
         assertTrue(Files.isExecutable(vm), vm + " missing");
         assertTrue(Processes.onPath("qemu-system-x86_64") != null && Processes.onPath("cangen") != null,
                 "qemu-system-x86 and can-utils are needed: run 'make deps'");
-        List<String> java = ScannerProcess.command(List.of("--source", "socketcan:vcan0", "--no-stream", "--no-db",
+        // The guest sees the host's root read-only but gets a fresh tmpfs on /tmp, and only `dir` is
+        // shared read-write: a checkout under /tmp would be invisible, so the scanner runs from a copy.
+        Path app = copyScannerInto(dir.resolve("app"));
+        List<String> java = ScannerProcess.command(app, app.resolve("etc"), List.of("--source", "socketcan:vcan0", "--no-stream", "--no-db",
                 "--sink", "candump:" + dir.resolve("scan.log"), "--quiet", "--count", Integer.toString(TOTAL),
                 "--duration", "300", "--stats-interval", "0"));
         java.add(1, "-Djna.tmpdir=/tmp");
@@ -99,5 +102,22 @@ class SocketCanVmIT {
 
     private static String shellQuote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static Path copyScannerInto(Path app) throws java.io.IOException {
+        Path build = ScannerProcess.buildDir();
+        Files.createDirectories(app.resolve("lib"));
+        Files.createDirectories(app.resolve("etc"));
+        Files.copy(build.resolve("can-scanner.jar"), app.resolve("can-scanner.jar"));
+        try (var jars = Files.list(build.resolve("lib"))) {
+            for (Path jar : (Iterable<Path>) jars::iterator) {
+                Files.copy(jar, app.resolve("lib").resolve(jar.getFileName()));
+            }
+        }
+        Path etc = TestServers.projectRoot().resolve("etc");
+        for (String f : List.of("cea.dbc", "facility.json")) {
+            Files.copy(etc.resolve(f), app.resolve("etc").resolve(f));
+        }
+        return app;
     }
 }
