@@ -50,6 +50,9 @@ peak_rss_kb() {
 }
 
 best_ref=0 best_scan=0 max_rss=0
+echo "reference: redis-benchmark -c 1 -P $depth 'XADD bench:ref MAXLEN ~ 1000000 *' with the scanner's five fields"
+echo "  (id data ts dlc ts_us, same value shapes); the scanner also sends an explicit <ms>-<seq> entry id per"
+echo "  entry (exactly-once) and one XLEN per batch, where redis-benchmark lets Redis make the id ('*')"
 for round in 1 2; do
   rcli del bench:ref can:raw
   ref=$(redis-benchmark -p "$port" -c 1 -P "$depth" -n "$frames" -q \

@@ -1,5 +1,8 @@
 package org.cea.redisio;
 
+import java.util.Objects;
+import org.cea.candecode.CanFrame;
+
 /**
  * Strictly increasing explicit stream entry ids {@code <ms>-<seq>} from a wall clock, the way
  * Redis's own {@code *} ids are made: the millisecond part never goes back, the sequence counts
@@ -20,13 +23,31 @@ public final class EntryIdGenerator {
      * @return an id strictly greater than every id returned or advanced past before
      */
     public String next(long nowMillis) {
+        advance(nowMillis);
+        return lastMs + "-" + lastSeq;
+    }
+
+    /**
+     * The next id (as {@link #next}) with its frame; the id text is only formatted if asked for
+     * (the stream writer encodes the two numbers directly).
+     *
+     * @param nowMillis wall-clock Unix milliseconds
+     * @param frame     the frame
+     * @return an entry whose id is strictly greater than every id returned or advanced past before
+     */
+    public FrameEntry nextEntry(long nowMillis, CanFrame frame) {
+        Objects.requireNonNull(frame, "frame");
+        advance(nowMillis);
+        return new FrameEntry(lastMs, lastSeq, frame);
+    }
+
+    private void advance(long nowMillis) {
         if (nowMillis > lastMs) {
             lastMs = nowMillis;
             lastSeq = 0;
         } else {
             lastSeq++;
         }
-        return lastMs + "-" + lastSeq;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocketFactory;
@@ -26,12 +27,16 @@ final class RespStreamWriter implements StreamWriter {
     private static final byte[] XLEN = ascii("XLEN");
     private static final byte[] MAXLEN = ascii("MAXLEN");
     private static final byte[] APPROX = ascii("~");
-    private static final byte[] F_ID = ascii(StreamSchema.F_ID);
-    private static final byte[] F_DATA = ascii(StreamSchema.F_DATA);
-    private static final byte[] F_TS = ascii(StreamSchema.F_TS);
-    private static final byte[] F_DLC = ascii(StreamSchema.F_DLC);
-    private static final byte[] F_TS_US = ascii(StreamSchema.F_TS_US);
-    private static final byte[] F_FLAGS = ascii(StreamSchema.F_FLAGS);
+    // Field names as whole bulk strings ("$2\r\nid\r\n"): copied, not re-encoded, for every entry.
+    private static final byte[] F_ID = bulkBytes(StreamSchema.F_ID);
+    private static final byte[] F_DATA = bulkBytes(StreamSchema.F_DATA);
+    private static final byte[] F_TS = bulkBytes(StreamSchema.F_TS);
+    private static final byte[] F_DLC = bulkBytes(StreamSchema.F_DLC);
+    private static final byte[] F_TS_US = bulkBytes(StreamSchema.F_TS_US);
+    private static final byte[] F_FLAGS = bulkBytes(StreamSchema.F_FLAGS);
+    /** Arguments of an XADD without / with the flags field. */
+    private static final int XADD_ARGS = 16;
+    private static final int XADD_ARGS_FLAGS = 18;
     private static final byte[] HEX = ascii("0123456789ABCDEF");
     private static final String[] UNAVAILABLE_PREFIXES = {"OOM", "LOADING", "BUSY", "READONLY", "MASTERDOWN",
         "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "NOAUTH"};
@@ -42,6 +47,10 @@ final class RespStreamWriter implements StreamWriter {
     private final InputStream in;
     private final byte[] key;
     private final byte[] cap;
+    /** {@code *16 XADD key MAXLEN ~ cap} encoded once: the part of every entry that never changes. */
+    private final byte[] xaddPrefix;
+    /** The same with the {@code *18} header, for entries with a flags field. */
+    private final byte[] xaddPrefixFlags;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final byte[] digits = new byte[20];
     private final byte[] rbuf = new byte[64 * 1024];
@@ -58,6 +67,21 @@ final class RespStreamWriter implements StreamWriter {
         this.in = socket.getInputStream();
         this.key = ascii(settings.stream());
         this.cap = ascii(Long.toString(settings.maxLen()));
+        this.xaddPrefix = commandPrefix(XADD_ARGS);
+        this.xaddPrefixFlags = commandPrefix(XADD_ARGS_FLAGS);
+    }
+
+    private byte[] commandPrefix(int args) {
+        pos = 0;
+        arrayHeader(args);
+        bulk(XADD);
+        bulk(key);
+        bulk(MAXLEN);
+        bulk(APPROX);
+        bulk(cap);
+        byte[] prefix = Arrays.copyOf(buf, pos);
+        pos = 0;
+        return prefix;
     }
 
     static RespStreamWriter connect(RedisConfig config, StreamWriterSettings settings) {
@@ -211,30 +235,37 @@ final class RespStreamWriter implements StreamWriter {
         return new BatchResult(written, duplicates, length);
     }
 
+    /**
+     * One XADD into {@link #buf}. A measured hot path (scripts/bench-scanner.sh): the constant
+     * prefix and field names are copied as pre-encoded bytes, lengths are known without counting.
+     */
     private void encodeXadd(FrameEntry e) {
         CanFrame f = e.frame();
         boolean flags = f.rtr() || f.error() || f.fd();
-        arrayHeader(flags ? 18 : 16);
-        bulk(XADD);
-        bulk(key);
-        bulk(MAXLEN);
-        bulk(APPROX);
-        bulk(cap);
-        bulkAscii(e.entryId());
-        bulk(F_ID);
+        // prefix + id + 5 field names + values (data: up to 64 bytes as "XX " = 191 chars)
+        ensure(xaddPrefixFlags.length + 512);
+        raw(flags ? xaddPrefixFlags : xaddPrefix);
+        bulkEntryId(e);
+        raw(F_ID);
         bulkId(f.id(), f.extended());
-        bulk(F_DATA);
+        raw(F_DATA);
         bulkData(f);
-        bulk(F_TS);
+        raw(F_TS);
         bulkLong(f.timestampMillis());
-        bulk(F_DLC);
+        raw(F_DLC);
         bulkLong(f.dlc());
-        bulk(F_TS_US);
+        raw(F_TS_US);
         bulkLong(f.timestampMicros());
         if (flags) {
-            bulk(F_FLAGS);
+            raw(F_FLAGS);
             bulkAscii((f.rtr() ? "R" : "") + (f.error() ? "E" : "") + (f.fd() ? "F" : ""));
         }
+    }
+
+    /** Copies pre-encoded protocol bytes (the caller has ensured room). */
+    private void raw(byte[] b) {
+        System.arraycopy(b, 0, buf, pos, b.length);
+        pos += b.length;
     }
 
     private void ensure(int n) {
@@ -280,6 +311,41 @@ final class RespStreamWriter implements StreamWriter {
         crlf();
     }
 
+    /** The entry id: as given when it was given as text, else {@code <ms>-<seq>} from the numbers. */
+    private void bulkEntryId(FrameEntry e) {
+        String given = e.givenId();
+        if (given != null) {
+            bulkAscii(given);
+            return;
+        }
+        long ms = e.millis();
+        long seq = e.seq();
+        int nm = decimalLength(ms);
+        int ns = decimalLength(seq);
+        lengthHeader(nm + 1 + ns);
+        putLong(ms, nm);
+        buf[pos++] = '-';
+        putLong(seq, ns);
+        crlf();
+    }
+
+    private static int decimalLength(long v) {
+        int n = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes the {@code n} decimal digits of {@code v} (&gt;= 0) at {@link #pos}. */
+    private void putLong(long v, int n) {
+        long t = v;
+        for (int i = pos + n - 1; i >= pos; i--, t /= 10) {
+            buf[i] = (byte) ('0' + t % 10);
+        }
+        pos += n;
+    }
+
     private void bulkLong(long v) {
         int n = digitsOf(v);
         lengthHeader(n);
@@ -318,6 +384,15 @@ final class RespStreamWriter implements StreamWriter {
 
     /** Writes a small non-negative count in place (headers), leaving {@link #digits} alone. */
     private void putDigits(int v) {
+        if (v < 10) {
+            buf[pos++] = (byte) ('0' + v);
+            return;
+        }
+        if (v < 100) {
+            buf[pos++] = (byte) ('0' + v / 10);
+            buf[pos++] = (byte) ('0' + v % 10);
+            return;
+        }
         int n = 1;
         for (int t = v; t >= 10; t /= 10) {
             n++;
@@ -478,6 +553,11 @@ final class RespStreamWriter implements StreamWriter {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** {@code s} as a complete RESP bulk string. */
+    private static byte[] bulkBytes(String s) {
+        return ascii("$" + s.length() + "\r\n" + s + "\r\n");
     }
 
     /** An error reply. */

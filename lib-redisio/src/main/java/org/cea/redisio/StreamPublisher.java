@@ -110,7 +110,7 @@ public final class StreamPublisher implements AutoCloseable {
         if (batch.isEmpty()) {
             batchStartNs = nanoTime.getAsLong();
         }
-        batch.add(new FrameEntry(ids.next(wallMillis.getAsLong()), frame));
+        batch.add(ids.nextEntry(wallMillis.getAsLong(), frame));
         added++;
         if (batch.size() >= settings.batchSize()) {
             sendBatch();

@@ -58,7 +58,7 @@ final class CandumpSource implements FrameSource {
             in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII), 1 << 16);
         } else {
             try {
-                in = Files.newBufferedReader(Path.of(path), StandardCharsets.US_ASCII);
+                in = new AsciiLineReader(Files.newInputStream(Path.of(path)));
             } catch (IOException e) {
                 throw new UncheckedIOException("candump log " + path + ": cannot open (" + e.getMessage() + ")", e);
             }

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class Scanner {
     private static final Logger LOG = LoggerFactory.getLogger(Scanner.class);
     private static final int QUEUE = 65_536;
+    /** Frames the stream thread takes from the queue at once before it polls the sinks. */
+    private static final int STREAM_CHUNK = 4096;
     private static final CanFrame END_FRAME = CanFrame.standard(0, new byte[0], 0);
     private static final DecodeResult END_RESULT = new UnknownFrame(END_FRAME);
     private static final long JOIN_MS = 4_000;
@@ -220,25 +222,33 @@ final class Scanner {
     }
 
     private void streamLoop(List<FrameSink> sinks) {
+        // drainTo takes the queue's lock once per chunk instead of once per frame: at max-speed
+        // replay the per-frame poll contended with the source thread's put (bench-scanner.sh)
+        List<CanFrame> chunk = new ArrayList<>(STREAM_CHUNK);
         try {
-            while (true) {
+            boolean end = false;
+            while (!end) {
                 long wait = 1_000_000_000L;
                 for (FrameSink s : sinks) {
                     wait = Math.min(wait, s.nanosUntilDue());
                 }
-                CanFrame f = wait <= 0 ? streamQueue.poll() : streamQueue.poll(wait, TimeUnit.NANOSECONDS);
-                int n = 0;
-                while (f != null && f != END_FRAME) {
-                    for (FrameSink s : sinks) {
-                        s.add(f);
+                CanFrame first = wait <= 0 ? streamQueue.poll() : streamQueue.poll(wait, TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    chunk.add(first);
+                    streamQueue.drainTo(chunk, STREAM_CHUNK - 1);
+                    for (CanFrame f : chunk) {
+                        if (f == END_FRAME) {
+                            end = true;
+                            break;
+                        }
+                        for (FrameSink s : sinks) {
+                            s.add(f);
+                        }
                     }
-                    f = ++n < 4096 ? streamQueue.poll() : null;
+                    chunk.clear();
                 }
                 for (FrameSink s : sinks) {
                     s.poll();
-                }
-                if (f == END_FRAME) {
-                    break;
                 }
             }
         } catch (InterruptedException e) {
