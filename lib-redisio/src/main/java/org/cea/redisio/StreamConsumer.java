@@ -96,6 +96,16 @@ public final class StreamConsumer {
         return read(EntryIds.UNDELIVERED, true);
     }
 
+    /**
+     * New entries already in the stream, without blocking ({@code XREADGROUP >} without BLOCK);
+     * empty when there are none. Leaves the pending-entries cursor of {@link #next()} as it is.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached
+     */
+    public List<RawEntry> pollNew() {
+        return read(EntryIds.UNDELIVERED, false);
+    }
+
     /** True while {@link #next()} is still returning this consumer's pending entries. */
     public boolean readingPending() {
         return pendingCursor != null;

@@ -1,9 +1,16 @@
 package org.cea.tools.worker;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,6 +22,8 @@ import org.cea.redisio.RedisUnavailableException;
 import org.cea.redisio.StreamConsumer;
 import org.cea.redisio.StreamJanitor;
 import org.cea.redisio.WorkerStatus;
+import org.cea.tsdb.MessageRow;
+import org.cea.tsdb.ReadingRow;
 import org.cea.tsdb.StoreUnavailableException;
 import org.cea.tsdb.TsdbException;
 import org.cea.tsdb.WriteResult;
@@ -31,11 +40,17 @@ import redis.clients.jedis.UnifiedJedis;
  * retries with capped backoff and re-reads its pending entries afterwards.
  *
  * <p>Runs on the caller's thread ({@link #run()}) until {@link #stop()}; the batch in progress is
- * finished and acknowledged first.
+ * finished and acknowledged first. Database writes run on one thread of the worker's own
+ * ({@code can-worker-db}) so that, while a commit is slow (an fsync stall), the loop keeps reading
+ * new entries and writing their live state; those entries are committed and acknowledged after
+ * the commit in progress, in stream order.
  */
 final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Pattern REJECTED_SOURCE = Pattern.compile("\\(source ([0-9]+-[0-9]+)\\)");
+    /** How often the loop looks for new entries while a commit is in progress, ms. */
+    private static final long COMMIT_POLL_MS = 2;
+    private static final long DB_THREAD_STOP_MS = 10_000;
 
     private final WorkerSettings settings;
     private final UnifiedJedis jedis;
@@ -53,11 +68,18 @@ final class Worker {
     private final Interval trimInterval;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final WorkerCounters counters = new WorkerCounters();
+    private final ExecutorService dbThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "can-worker-db");
+        t.setDaemon(true);
+        return t;
+    });
 
     private StreamConsumer consumer;
     private StreamJanitor janitor;
     private BatchPreparer.Prepared held;
     private boolean janitorAgain = true;
+    /** Entries that may still be staged during commits of the current {@link #handle} call. */
+    private int stageBudget;
     private long capLossSeen;
 
     Worker(WorkerSettings settings, UnifiedJedis jedis, DbSink db, BatchPreparer preparer, LongSupplier wallClockMillis,
@@ -94,6 +116,14 @@ final class Worker {
 
     /** Processes batches until {@link #stop()}. */
     void run() {
+        try {
+            loop();
+        } finally {
+            stopDbThread();
+        }
+    }
+
+    private void loop() {
         LOG.info("worker started: {}", settings);
         while (!stopping()) {
             try {
@@ -116,6 +146,18 @@ final class Worker {
             LOG.debug("final status not written", e);
         }
         LOG.info("worker stopped: {}", counters.view());
+    }
+
+    /** Every write was awaited before it returned, so the thread is idle here. */
+    private void stopDbThread() {
+        dbThread.shutdown();
+        try {
+            if (!dbThread.awaitTermination(DB_THREAD_STOP_MS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("database thread did not stop within {} ms", DB_THREAD_STOP_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void redisFailed(RedisIoException e) {
@@ -164,30 +206,116 @@ final class Worker {
     }
 
     /**
-     * One batch. The live keys are written before the database commit: live state does not depend
-     * on the database (it is kept current during outages too), the write is idempotent and never
-     * goes back in time, and the frame-to-live-key latency then excludes the commit's fsync.
+     * One batch, and the new entries that arrive while it is committed. The live keys are written
+     * before the database commit: live state does not depend on the database (it is kept current
+     * during outages too), the write is idempotent and never goes back in time, and the
+     * frame-to-live-key latency then excludes the commit. Entries read during a commit are
+     * committed and acknowledged after it, in order; when the database turns out to be down they
+     * stay pending (their live state is written) and are re-read once it is back.
      */
     private void handle(List<RawEntry> entries) {
+        Deque<Staged> queue = new ArrayDeque<>();
+        queue.add(stage(entries));
+        stageBudget = settings.consumer().batchSize();
+        while (!queue.isEmpty() && held == null) {
+            Staged s = queue.poll();
+            long t2 = nanoClock.getAsLong();
+            try {
+                commit(s.prepared(), queue);
+            } catch (StoreUnavailableException e) {
+                enterOutage(s.prepared(), e);
+                return;
+            }
+            long t3 = nanoClock.getAsLong();
+            consumer.ack(s.prepared().itemIds());
+            counters.processed += s.prepared().items().size();
+            counters.timed(s.prepareNanos(), t3 - t2, s.liveNanos(), nanoClock.getAsLong() - t3);
+        }
+    }
+
+    /** A batch whose live state is written and whose unstorable entries are settled, ready to commit. */
+    private record Staged(BatchPreparer.Prepared prepared, long prepareNanos, long liveNanos) {
+    }
+
+    private Staged stage(List<RawEntry> entries) {
         long t0 = nanoClock.getAsLong();
         BatchPreparer.Prepared p = preparer.prepare(entries);
         settleUnstorable(p);
         long t1 = nanoClock.getAsLong();
         live.write(p.live());
-        if (held != null) {
-            return;
-        }
-        long t2 = nanoClock.getAsLong();
+        return new Staged(p, t1 - t0, nanoClock.getAsLong() - t1);
+    }
+
+    /**
+     * One database write on the database thread. While it runs and {@code staged} is given, new
+     * entries are read without blocking and staged (live state written), up to one batch size per
+     * {@link #handle} (so status, janitor and stop are not starved under load), so a slow commit
+     * does not hold back live state.
+     */
+    private WriteResult write(List<MessageRow> messages, List<ReadingRow> readings, Deque<Staged> staged) {
+        Future<WriteResult> f = dbThread.submit(() -> db.write(messages, readings));
         try {
-            commit(p);
-        } catch (StoreUnavailableException e) {
-            enterOutage(p, e);
-            return;
+            while (true) {
+                try {
+                    f.get(COMMIT_POLL_MS, TimeUnit.MILLISECONDS);
+                    return result(f);
+                } catch (ExecutionException e) {
+                    return result(f);
+                } catch (TimeoutException e) {
+                    if (staged != null && stageBudget > 0 && !stopping() && !consumer.readingPending()) {
+                        List<RawEntry> more = consumer.pollNew();
+                        if (!more.isEmpty()) {
+                            stageBudget -= more.size();
+                            staged.add(stage(more));
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // finish the write in progress; the interrupt is restored below
+                    stop();
+                    Thread.currentThread().interrupt();
+                    return result(f);
+                }
+            }
+        } finally {
+            awaitDone(f);
         }
-        long t3 = nanoClock.getAsLong();
-        consumer.ack(p.itemIds());
-        counters.processed += p.items().size();
-        counters.timed(t1 - t0, t3 - t2, t2 - t1, nanoClock.getAsLong() - t3);
+    }
+
+    /** The result of a write, waiting without interruption (the interrupt flag is kept). */
+    private static WriteResult result(Future<WriteResult> f) {
+        awaitDone(f);
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading a finished write", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("database write failed: " + c, c);
+        }
+    }
+
+    /** Waits until the write is done, so the database is never used by two writes at once. */
+    private static void awaitDone(Future<WriteResult> f) {
+        boolean interrupted = Thread.interrupted();
+        while (!f.isDone()) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Dead-letters unparseable entries and acknowledges trimmed ones, independently of the database. */
@@ -205,14 +333,17 @@ final class Worker {
         }
     }
 
-    /** One transaction; a batch refused as a whole is written entry by entry and the refused ones dead-lettered. */
-    private void commit(BatchPreparer.Prepared p) {
+    /**
+     * One transaction; a batch refused as a whole is written entry by entry and the refused ones
+     * dead-lettered. New entries arriving meanwhile are staged on {@code staged} (null: none are read).
+     */
+    private void commit(BatchPreparer.Prepared p, Deque<Staged> staged) {
         if (p.items().isEmpty()) {
             return;
         }
         WriteResult r;
         try {
-            r = db.write(p.messages(), p.readings());
+            r = write(p.messages(), p.readings(), staged);
         } catch (StoreUnavailableException e) {
             throw e;
         } catch (TsdbException e) {
@@ -227,7 +358,7 @@ final class Worker {
         List<DeadLetters.Letter> refused = new ArrayList<>();
         for (BatchPreparer.Item item : p.items()) {
             try {
-                WriteResult r = db.write(List.of(item.message()), item.readings());
+                WriteResult r = write(List.of(item.message()), item.readings(), null);
                 if (!r.rejected().isEmpty()) {
                     refused.add(new DeadLetters.Letter(item.id(), item.fields(), "database rejected: " + r.rejected().get(0)));
                 }
@@ -300,7 +431,7 @@ final class Worker {
 
     private void retryHeld() {
         try {
-            commit(held);
+            commit(held, null);
         } catch (StoreUnavailableException e) {
             long delay = dbBackoff.failed();
             counters.lastError = e.getMessage();
