@@ -24,17 +24,8 @@ final class CopyText {
      */
     void message(int n, MessageRow m) {
         sb.append(n).append('\t');
-        text(m.sourceId()).append('\t').append(m.timestampMicros()).append('\t').append(m.canId()).append('\t')
-                .append(m.extended() ? 't' : 'f').append('\t');
-        if (m.nodeId() == null) {
-            sb.append("\\N");
-        } else {
-            sb.append(m.nodeId().intValue());
-        }
-        sb.append('\t');
-        text(m.messageType()).append('\t').append(m.dlc()).append('\t');
-        text(m.rawData()).append('\t');
-        text(m.decodedJson()).append('\n');
+        text(m.sourceId()).append('\t').append(m.timestampMicros()).append('\t');
+        messageTail(m);
     }
 
     /**
@@ -43,8 +34,13 @@ final class CopyText {
      */
     void messageRow(MessageRow m) {
         text(m.sourceId()).append('\t');
-        timestamp(m.timestampMicros()).append('\t').append(m.canId()).append('\t')
-                .append(m.extended() ? 't' : 'f').append('\t');
+        timestamp(m.timestampMicros()).append('\t');
+        messageTail(m);
+    }
+
+    /** The columns after the timestamp, common to both message row forms: can_id … decoded_data. */
+    private void messageTail(MessageRow m) {
+        sb.append(m.canId()).append('\t').append(m.extended() ? 't' : 'f').append('\t');
         if (m.nodeId() == null) {
             sb.append("\\N");
         } else {
