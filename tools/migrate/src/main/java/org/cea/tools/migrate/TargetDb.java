@@ -227,11 +227,17 @@ public final class TargetDb implements AutoCloseable {
     }
 
     private void copyMessages(List<MessageRecord> rows) throws SQLException, IOException {
-        CopyIn copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_MESSAGES);
+        copyRows(COPY_MESSAGES, rows, CopyText::appendMessage);
+    }
+
+    /** COPY text rows, sent in chunks of about {@link #FLUSH_BYTES}; a failed COPY is cancelled. */
+    private <T> void copyRows(String copySql, List<T> rows, java.util.function.BiConsumer<StringBuilder, T> append)
+            throws SQLException, IOException {
+        CopyIn copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
         try {
             StringBuilder sb = new StringBuilder(FLUSH_BYTES + 4096);
-            for (MessageRecord r : rows) {
-                CopyText.appendMessage(sb, r);
+            for (T r : rows) {
+                append.accept(sb, r);
                 if (sb.length() >= FLUSH_BYTES) {
                     flush(copy, sb);
                 }
@@ -250,23 +256,7 @@ public final class TargetDb implements AutoCloseable {
             st.execute("CREATE TEMP TABLE IF NOT EXISTS migrate_readings_stage (time timestamptz, sensor text,"
                     + " value double precision) ON COMMIT DELETE ROWS");
         }
-        CopyIn copy = conn.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("COPY migrate_readings_stage (time, sensor, value) FROM STDIN");
-        try {
-            StringBuilder sb = new StringBuilder(FLUSH_BYTES + 4096);
-            for (ReadingRecord r : rows) {
-                CopyText.appendReading(sb, r);
-                if (sb.length() >= FLUSH_BYTES) {
-                    flush(copy, sb);
-                }
-            }
-            flush(copy, sb);
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        copyRows("COPY migrate_readings_stage (time, sensor, value) FROM STDIN", rows, CopyText::appendReading);
         try (Statement st = conn.createStatement()) {
             // a reading the live worker already stored for the same (sensor, time) is kept as it is
             st.execute("INSERT INTO sensor_readings (time, sensor, value) SELECT time, sensor, value"
