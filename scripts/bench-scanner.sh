@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bench: can-scanner -> Redis stream can:raw throughput (candump replay at --speed max, --no-db)
 # against redis-benchmark XADD with the same pipeline depth on one connection, measured in the same
-# run against the same private redis-server (best of two alternating rounds each, because these
+# run against the same private redis-server (best of three alternating rounds each, because these
 # machines are noisy), plus the scanner's peak RSS at max speed and at facility load.
 # Targets (DESIGN.md): ratio >= 0.80, RSS <= 128 MB. Exits 1 when a target is missed.
 # The scanner's rate is its average from the first frame to the last reply (JIT warm-up included);
@@ -59,7 +59,7 @@ best_ref=0 best_scan=0 max_rss=0
 echo "reference: redis-benchmark -c 1 -P $depth -n $frames 'XADD bench:ref MAXLEN ~ $cap *' with the scanner's five fields"
 echo "  (id data ts dlc ts_us, same value shapes); the scanner also sends an explicit <ms>-<seq> entry id per"
 echo "  entry (exactly-once) and one XLEN per batch, where redis-benchmark lets Redis make the id ('*')"
-for round in 1 2; do
+for round in 1 2 3; do
   rcli del bench:ref can:raw
   ref=$(redis-benchmark -p "$port" -c 1 -P "$depth" -n "$frames" -q \
       XADD bench:ref MAXLEN '~' "$cap" '*' id 0x101 data "CC 09 A3 07 00 00 00 00" ts 1795658287941 dlc 8 \

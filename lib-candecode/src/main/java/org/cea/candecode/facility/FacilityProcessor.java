@@ -22,6 +22,8 @@ public final class FacilityProcessor {
     private final FacilityProfile profile;
     private final Map<Integer, Double> pressureKpaByNode = new HashMap<>();
     private final Map<Integer, Integer> lastSeq = new HashMap<>();
+    /** Frame time (Unix µs) of the newest message per counter key. */
+    private final Map<Integer, Long> lastSeqMicros = new HashMap<>();
     private final Map<Integer, Long> lostByNode = new TreeMap<>();
     private long invalid;
 
@@ -47,7 +49,7 @@ public final class FacilityProcessor {
         if (node == null) {
             return List.of();
         }
-        trackSequence(node, message);
+        boolean replay = !trackSequence(node, message);
         List<FacilityProfile.Binding> bindings = profile.bindings(node, message.messageType());
         if (bindings.isEmpty()) {
             return List.of();
@@ -57,13 +59,16 @@ public final class FacilityProcessor {
         for (FacilityProfile.Binding b : bindings) {
             Number decoded = message.signals().get(b.signal());
             if (decoded != null) {
-                out.add(count(measured(b, decoded.doubleValue(), message, ts)));
+                out.add(measured(b, decoded.doubleValue(), message, ts));
             }
         }
         FacilityProfile.Derived d = profile.derived(node);
         if (d != null) {
             rememberPressure(node, d, out);
             derive(node, d, out, ts);
+        }
+        if (!replay) {
+            out.forEach(this::count);
         }
         return out;
     }
@@ -120,9 +125,9 @@ public final class FacilityProcessor {
         } else {
             rhReading = ranged(d.rh(), rh, ts);
         }
-        out.add(count(rhReading));
+        out.add(rhReading);
         if (d.vpd() != null && rhReading.valid()) {
-            out.add(count(ranged(d.vpd(), Psychrometrics.vpdKpa(dry.value(), rh), ts)));
+            out.add(ranged(d.vpd(), Psychrometrics.vpdKpa(dry.value(), rh), ts));
         }
     }
 
@@ -135,32 +140,48 @@ public final class FacilityProcessor {
         return null;
     }
 
-    private SensorReading count(SensorReading r) {
+    private void count(SensorReading r) {
         if (!r.valid()) {
             invalid++;
         }
-        return r;
     }
 
-    private void trackSequence(int node, DecodedMessage message) {
+    /**
+     * Counts a sequence gap. An older frame than the newest seen for its counter is a replay (the
+     * worker re-reading its pending entries after a database outage, a re-sent spool): it neither
+     * counts as a gap nor moves the counter back, so the loss figure operators see stays true.
+     *
+     * @return false for such a replayed frame
+     */
+    private boolean trackSequence(int node, DecodedMessage message) {
         Number seq = message.signals().get(SEQ_SIGNAL);
         if (seq == null) {
-            return;
+            return true;
         }
         int key = node << 8 | (message.frame().id() & 0xFF);
+        long micros = message.frame().timestampMicros();
+        Long newest = lastSeqMicros.get(key);
+        if (newest != null && micros < newest) {
+            return false;
+        }
+        lastSeqMicros.put(key, micros);
         int s = (int) Math.floorMod(seq.longValue(), (long) SEQ_MODULO);
         Integer last = lastSeq.put(key, s);
         if (last == null) {
-            return;
+            return true;
         }
         // A repeated counter is a redelivered frame, not a loss; anything else skipped is lost.
         int gap = Math.floorMod(s - last, SEQ_MODULO);
         if (gap > 1) {
             lostByNode.merge(node, (long) gap - 1, Long::sum);
         }
+        return true;
     }
 
-    /** Number of invalid readings produced so far (out of range, faulted, impossible psychrometrics). */
+    /**
+     * Number of invalid readings produced so far (out of range, faulted, impossible psychrometrics);
+     * a replayed frame (older than the newest of its counter) is not counted again.
+     */
     public long invalidReadings() {
         return invalid;
     }

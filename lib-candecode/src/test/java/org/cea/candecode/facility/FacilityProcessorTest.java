@@ -172,4 +172,30 @@ class FacilityProcessorTest {
         assertEquals(Map.of(1, 5L, 3, 2L), p.lostFramesByNode());
         assertEquals(7, p.lostFrames());
     }
+
+    @Test
+    void replayedOlderFramesCountNeitherGapsNorInvalidReadingsAgain() {
+        FacilityProcessor p = new FacilityProcessor(FacilityTest.PROFILE);
+        // PT100 node 1 with seq 1..3 one second apart; seq 2 carries a faulted dry bulb (status bit 0)
+        String[] frames = {"C4 09 D0 07 00 00 00 01", "C4 09 D0 07 01 00 00 02", "C4 09 D0 07 00 00 00 03"};
+        for (int round = 0; round < 2; round++) { // the second round is the worker re-reading after an outage
+            for (int k = 0; k < frames.length; k++) {
+                p.process(at(0x101, frames[k], 10_000_000L + k * 1_000_000L));
+            }
+        }
+        p.process(at(0x101, "C4 09 D0 07 00 00 00 04", 13_000_000L));
+        assertEquals(0, p.lostFrames());
+        long invalidOnce = p.invalidReadings();
+        assertTrue(invalidOnce > 0, "the faulted frame produced invalid readings");
+        // a real gap after the replay still counts: 4 -> 7 lost 5 and 6
+        p.process(at(0x101, "C4 09 D0 07 00 00 00 07", 14_000_000L));
+        assertEquals(Map.of(1, 2L), p.lostFramesByNode());
+        // replaying the faulted frame again adds no invalid readings
+        p.process(at(0x101, frames[1], 11_000_000L));
+        assertEquals(invalidOnce, p.invalidReadings());
+    }
+
+    private static DecodedMessage at(int id, String hex, long micros) {
+        return (DecodedMessage) FrameDecoder.forFacility(FacilityTest.PROFILE).decode(FacilityTest.frame(id, hex, micros));
+    }
 }
