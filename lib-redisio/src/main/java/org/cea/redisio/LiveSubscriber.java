@@ -16,8 +16,11 @@ import redis.clients.jedis.exceptions.JedisException;
  * Subscribes to {@link LiveKeys#CHANNEL} and hands each update to a listener. Owns one dedicated
  * connection and no thread: {@link #run()} blocks the caller's thread until {@link #close()} is
  * called from another thread, or throws {@link RedisUnavailableException} when the connection is
- * lost (create a new subscriber to reconnect, with backoff). Messages that are not valid update
- * JSON are counted and skipped.
+ * lost (create a new subscriber to reconnect, with backoff). A subscription blocks reading with no
+ * timeout, so a connection that went half-open (a pulled cable, a dropped NAT entry, a frozen
+ * server) would never fail by itself: the owner calls {@link #keepAlive(long)} periodically from
+ * another thread, which pings and closes a connection that stayed silent too long. Messages that
+ * are not valid update JSON are counted and skipped.
  */
 public final class LiveSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSubscriber.class);
@@ -29,6 +32,8 @@ public final class LiveSubscriber implements AutoCloseable {
     private final PubSub pubSub = new PubSub();
     private volatile Jedis connection;
     private volatile long badMessages;
+    /** {@link System#nanoTime()} when the server was last heard from (subscribed, message, PONG). */
+    private volatile long lastHeardNanos = System.nanoTime();
 
     /**
      * @param config   where to connect (its socket timeout is not used: a subscription waits indefinitely)
@@ -63,6 +68,49 @@ public final class LiveSubscriber implements AutoCloseable {
         } finally {
             subscribed.set(false);
             connection = null;
+        }
+    }
+
+    /**
+     * Liveness check, from a thread other than {@link #run()}'s: when nothing was heard from the
+     * server for {@code silenceMs} the connection is closed, so {@link #run()} throws
+     * {@link RedisUnavailableException} and the owner reconnects; after a third of that silence a
+     * PING is sent, whose PONG counts as heard. Does nothing before the subscription is confirmed
+     * (connecting has its own timeouts) or after {@link #close()}.
+     *
+     * @param silenceMs how long the server may stay silent, milliseconds &gt; 0
+     * @return false when the connection was closed for silence
+     */
+    public boolean keepAlive(long silenceMs) {
+        if (silenceMs <= 0) {
+            throw new IllegalArgumentException("silenceMs must be > 0, was " + silenceMs);
+        }
+        if (closed.get() || !subscribed.get()) {
+            return true;
+        }
+        long silentMs = (System.nanoTime() - lastHeardNanos) / 1_000_000L;
+        if (silentMs >= silenceMs) {
+            LOG.warn("no reply on the {} subscription to {} for {} ms: closing it to reconnect", LiveKeys.CHANNEL,
+                    config.maskedUrl(), silentMs);
+            dropConnection();
+            return false;
+        }
+        if (silentMs >= silenceMs / 3) {
+            try {
+                pubSub.ping();
+            } catch (JedisException e) {
+                LOG.debug("PING on the subscription failed; closing it", e);
+                dropConnection();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void dropConnection() {
+        Jedis j = connection;
+        if (j != null) {
+            j.disconnect();
         }
     }
 
@@ -110,20 +158,24 @@ public final class LiveSubscriber implements AutoCloseable {
         } catch (JedisException e) {
             LOG.debug("unsubscribe failed, closing the connection instead", e);
         }
-        Jedis j = connection;
-        if (j != null) {
-            j.disconnect();
-        }
+        dropConnection();
     }
 
     private final class PubSub extends JedisPubSub {
         @Override
         public void onSubscribe(String channel, int count) {
+            lastHeardNanos = System.nanoTime();
             subscribed.set(true);
         }
 
         @Override
+        public void onPong(String pattern) {
+            lastHeardNanos = System.nanoTime();
+        }
+
+        @Override
         public void onMessage(String channel, String message) {
+            lastHeardNanos = System.nanoTime();
             LiveUpdate u = parse(message);
             if (u == null) {
                 badMessages++;

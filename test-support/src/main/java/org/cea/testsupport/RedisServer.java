@@ -98,6 +98,36 @@ public final class RedisServer implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * SIGSTOP: the process keeps its sockets open but answers nothing, as a frozen server or a
+     * silently dropped network path (half-open connection) looks to a client. Undo with {@link #thaw()}.
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public synchronized void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("kill -" + name + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending SIG" + name, e);
+        }
+    }
+
     /** Kill -9 then start again on the same port and directory. */
     public void restart() {
         kill9();

@@ -35,6 +35,11 @@ final class LiveHub implements AutoCloseable {
     private static final long TICK_MS = 250;
     private static final long HEARTBEAT_EVERY_MS = 20_000;
     private static final long MAX_BACKOFF_MS = 5_000;
+    /**
+     * A subscription silent this long (no update, no PONG) is taken as half-open and reconnected:
+     * the worker publishes every second at facility load, and a PING goes out after a third of it.
+     */
+    private static final long SUBSCRIPTION_SILENCE_MS = 6_000;
     private final LiveState live;
     private final SensorCatalog catalog;
     private final Clock clock;
@@ -239,6 +244,10 @@ final class LiveHub implements AutoCloseable {
                 break;
             }
             snapshotAfterSubscribe();
+            LiveSubscriber sub = current;
+            if (sub != null) {
+                sub.keepAlive(SUBSCRIPTION_SILENCE_MS);
+            }
             markStale();
             long now = System.nanoTime();
             if (now - lastHeartbeat > HEARTBEAT_EVERY_MS * 1_000_000L) {
