@@ -20,6 +20,8 @@ need postgresql has_pg_server
 need postgresql-client command -v psql
 need sqlite3 command -v sqlite3
 need util-linux command -v runuser
+# bench scripts and the Grafana dashboard generator (its staleness check runs in the tests)
+need python3 command -v python3
 if [ "$what" = test ] || [ "$what" = bench ]; then
   # real SocketCAN tests run in a small VM (../shared/tools/vcan-vm)
   need qemu-system-x86 command -v qemu-system-x86_64

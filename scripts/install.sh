@@ -32,6 +32,16 @@ for t in decode:can-decode scanner:can-scanner worker:can-worker api:can-api mig
 done
 [ -f /etc/cea/cea.env ] || install -m 0600 -o cea -g cea "$root/etc/cea.env.example" /etc/cea/cea.env
 chown cea:cea /var/lib/cea
+# Grafana, when installed on this machine: the data source and dashboard provider (README "Grafana")
+if [ -d /etc/grafana/provisioning ]; then
+  install -d /etc/grafana/provisioning/datasources /etc/grafana/provisioning/dashboards
+  install -m 0644 "$root/etc/grafana/provisioning/datasources/cea.yaml" /etc/grafana/provisioning/datasources/cea.yaml
+  sed "s|/opt/cea/etc/grafana/dashboards|$prefix/etc/grafana/dashboards|" \
+    "$root/etc/grafana/provisioning/dashboards/cea.yaml" > /etc/grafana/provisioning/dashboards/cea.yaml
+  chmod 0644 /etc/grafana/provisioning/dashboards/cea.yaml
+  echo "Grafana provisioning installed: give grafana-server CEA_DB_HOST, CEA_DB_NAME, CEA_READER_USER and"
+  echo "CEA_READER_PASSWORD (README, section Grafana), then: systemctl restart grafana-server"
+fi
 install -m 0644 "$root"/etc/systemd/*.service "$unitdir/"
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl daemon-reload
