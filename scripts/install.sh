@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "make install must run as root: sudo make install" >&2
   exit 1
 fi
-for t in decode:can-decode scanner:can-scanner worker:can-worker api:can-api migrate:can-migrate; do
+for t in decode:can-decode scanner:can-scanner worker:can-worker api:can-api migrate:can-migrate monitor:can-monitor; do
   dir=${t%%:*} art=${t##*:}
   if [ ! -f "$root/tools/$dir/target/$art.jar" ]; then
     echo "tools/$dir/target/$art.jar is missing: run 'make build' first" >&2
@@ -23,7 +23,7 @@ install -m 0755 "$root"/bin/* "$prefix/bin/"
 cp -r "$root/etc/." "$prefix/etc/"
 cp -r "$root/sql/." "$prefix/sql/"
 cp "$root/README.md" "$prefix/"
-for t in decode:can-decode scanner:can-scanner worker:can-worker api:can-api migrate:can-migrate; do
+for t in decode:can-decode scanner:can-scanner worker:can-worker api:can-api migrate:can-migrate monitor:can-monitor; do
   dir=${t%%:*} art=${t##*:}
   install -d "$prefix/tools/$dir/target/lib"
   install -m 0644 "$root/tools/$dir/target/$art.jar" "$prefix/tools/$dir/target/"

@@ -1,0 +1,266 @@
+package org.cea.tools.monitor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
+import org.cea.candecode.CanDecodeException;
+import org.cea.candecode.facility.FacilityProfile;
+import org.cea.candecode.facility.SensorSpec;
+import org.cea.redisio.RedisConfig;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * {@code can-monitor db|redis}: the terminal monitors. {@code db} tails the database (newest
+ * messages, counts per type, write rate); {@code redis} shows {@code worker:status}, the stream
+ * lengths, every live sensor and the newest service failures. Full screen (JLine) when stdout is a
+ * terminal, else (or with {@code --once}) one plain-text snapshot. Exit 0 normally (also when the
+ * snapshot says DOWN), 2 on bad flags, 1 on a fatal error.
+ */
+public final class MonitorMain {
+    private static final String USAGE = "usage: can-monitor db [--db-url URL] [--limit N] [--interval S] [--once]\n"
+            + "       can-monitor redis [--redis-url URL] [--failures N] [--etc DIR] [--interval S] [--once]\n"
+            + "       (bin/monitor_can_db.sh and bin/monitor_redis_backend.sh; each takes --help)";
+
+    private MonitorMain() {
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        // exit explicitly: a terminal provider's helper thread must not keep the JVM alive after 'q'
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || !List.of("db", "redis").contains(args[0])) {
+            boolean help = args.length > 0 && List.of("-h", "--help", "help").contains(args[0]);
+            (help ? out : err).println(args.length == 0 || help ? USAGE
+                    : "can-monitor: unknown subcommand '" + args[0] + "' (db or redis)\n" + USAGE);
+            return help ? 0 : 2;
+        }
+        boolean plain = Arrays.asList(args).contains("--once") || System.console() == null;
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // before the first logger exists: log lines on stderr would tear the full-screen display
+            // (the screen shows every error anyway); a snapshot keeps the warnings
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", plain ? "warn" : "off");
+        }
+        boolean db = args[0].equals("db");
+        Flags flags = db ? new DbFlags() : new RedisFlags();
+        OptionSet o;
+        try {
+            o = flags.parser.parse(Arrays.copyOfRange(args, 1, args.length));
+            if (o.has(flags.help)) {
+                flags.usage(out);
+                return 0;
+            }
+            flags.check(o);
+        } catch (OptionException | IllegalArgumentException e) {
+            err.println(flags.name + ": " + e.getMessage() + " (see --help)");
+            return 2;
+        }
+        return flags.run(o, o.has(flags.once) || System.console() == null, out, err);
+    }
+
+    /** Shows one snapshot, or runs the full-screen loop until the user quits. */
+    static int show(Supplier<List<String>> frames, boolean once, Duration interval, String title, PrintStream out,
+                    PrintStream err) {
+        if (once) {
+            frames.get().forEach(out::println);
+            out.flush();
+            return 0;
+        }
+        try (Terminal terminal = TerminalBuilder.builder().system(true).name(title).build()) {
+            new Tui(terminal, interval, frames, title + " · refresh every " + seconds(interval)
+                    + " s · q or Ctrl+C quits").run();
+            return 0;
+        } catch (IOException | UncheckedIOException e) {
+            err.println(title + ": cannot use the terminal: " + Text.describe(e) + " (use --once)");
+            return 1;
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : Text.rate(d.toMillis() / 1000.0);
+    }
+
+    /** Flags both monitors take. */
+    private abstract static class Flags {
+        final String name;
+        final OptionParser parser = new OptionParser();
+        final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        final OptionSpec<Void> once = parser.accepts("once",
+                "print one plain-text snapshot and exit (the default when stdout is not a terminal)");
+        final OptionSpec<Double> interval = parser.accepts("interval", "refresh period, seconds (0.2..3600)")
+                .withRequiredArg().ofType(Double.class).defaultsTo(2.0);
+
+        Flags(String name) {
+            this.name = name;
+        }
+
+        /** Validates what jopt-simple cannot. */
+        void check(OptionSet o) {
+            if (!o.nonOptionArguments().isEmpty()) {
+                throw new IllegalArgumentException("unexpected argument '" + o.nonOptionArguments().get(0) + "'");
+            }
+            double s = o.valueOf(interval);
+            if (!(s >= 0.2 && s <= 3600)) {
+                throw new IllegalArgumentException("--interval must be 0.2..3600 seconds, was " + s);
+            }
+        }
+
+        Duration interval(OptionSet o) {
+            return Duration.ofMillis(Math.round(o.valueOf(interval) * 1000));
+        }
+
+        abstract String synopsis();
+
+        abstract int run(OptionSet o, boolean once, PrintStream out, PrintStream err);
+
+        void usage(PrintStream out) {
+            out.println(synopsis());
+            try {
+                parser.printHelpOn(out);
+            } catch (IOException e) {
+                out.println("(cannot print help: " + e.getMessage() + ")");
+            }
+        }
+    }
+
+    /** {@code can-monitor db}. */
+    private static final class DbFlags extends Flags {
+        final OptionSpec<String> dbUrl = parser.accepts("db-url", "database: jdbc:sqlite:PATH, a file path, "
+                + "postgresql://user:pass@host:port/db (env DB_URL; default the demo's SQLite file "
+                + defaultDbUrl() + ")").withRequiredArg();
+        final OptionSpec<Integer> limit = parser.accepts("limit", "newest messages shown, 1..1000")
+                .withRequiredArg().ofType(Integer.class).defaultsTo(20);
+
+        DbFlags() {
+            super("monitor_can_db");
+        }
+
+        @Override
+        String synopsis() {
+            return "usage: monitor_can_db.sh [--db-url URL] [--limit N] [--interval S] [--once]\n"
+                    + "Database tail: newest decoded messages, messages per type over the last minute and hour,\n"
+                    + "rows/s written and the backend. q or Ctrl+C quits.";
+        }
+
+        @Override
+        void check(OptionSet o) {
+            super.check(o);
+            int n = o.valueOf(limit);
+            if (n < 1 || n > 1000) {
+                throw new IllegalArgumentException("--limit must be 1..1000, was " + n);
+            }
+            DbCollector.checkUrl(url(o));
+        }
+
+        String url(OptionSet o) {
+            String env = System.getenv("DB_URL");
+            return o.has(dbUrl) ? o.valueOf(dbUrl) : env != null && !env.isBlank() ? env : defaultDbUrl();
+        }
+
+        @Override
+        int run(OptionSet o, boolean once, PrintStream out, PrintStream err) {
+            ZoneId zone = ZoneId.systemDefault();
+            try (DbCollector c = new DbCollector(url(o), o.valueOf(limit), System::currentTimeMillis, System::nanoTime)) {
+                return show(() -> DbView.render(c.collect(), zone), once, interval(o), name, out, err);
+            }
+        }
+    }
+
+    /** {@code can-monitor redis}. */
+    private static final class RedisFlags extends Flags {
+        final OptionSpec<String> redisUrl = parser.accepts("redis-url", "redis://[user:pass@]host:port[/db] "
+                + "(env REDIS_URL, default redis://127.0.0.1:6379; make demo's Redis is redis://127.0.0.1:6390)")
+                .withRequiredArg();
+        final OptionSpec<Integer> failures = parser.accepts("failures", "newest service:failures entries shown, 0..100")
+                .withRequiredArg().ofType(Integer.class).defaultsTo(5);
+        final OptionSpec<String> etc = parser.accepts("etc", "directory of facility.json and cea.dbc "
+                + "(default $CEA_ETC, else the etc/ of the checkout or install)").withRequiredArg();
+
+        RedisFlags() {
+            super("monitor_redis_backend");
+        }
+
+        @Override
+        String synopsis() {
+            return "usage: monitor_redis_backend.sh [--redis-url URL] [--failures N] [--etc DIR] [--interval S] [--once]\n"
+                    + "Redis + backend status: worker:status (STALE after 30 s), can:raw and can:dead lengths, every\n"
+                    + "live sensor (stale after 10 s without a reading), newest service:failures. q or Ctrl+C quits.\n"
+                    + "For make demo: --redis-url redis://127.0.0.1:6390 (or its CEA_DEMO_REDIS_PORT).";
+        }
+
+        @Override
+        void check(OptionSet o) {
+            super.check(o);
+            int n = o.valueOf(failures);
+            if (n < 0 || n > 100) {
+                throw new IllegalArgumentException("--failures must be 0..100, was " + n);
+            }
+            config(o);
+        }
+
+        RedisConfig config(OptionSet o) {
+            String env = System.getenv("REDIS_URL");
+            String url = o.has(redisUrl) ? o.valueOf(redisUrl)
+                    : env != null && !env.isBlank() ? env : "redis://127.0.0.1:6379";
+            return RedisConfig.fromUrl(url).withSocketTimeoutMs(2_000);
+        }
+
+        @Override
+        int run(OptionSet o, boolean once, PrintStream out, PrintStream err) {
+            Path dir = o.has(etc) ? Path.of(o.valueOf(etc)) : etcDir();
+            List<SensorSpec> sensors;
+            try {
+                sensors = FacilityProfile.loadDefault(dir).sensors();
+            } catch (CanDecodeException | UncheckedIOException e) {
+                err.println(name + ": cannot load the facility profile from " + dir + ": " + Text.describe(e)
+                        + " (fix the file, or pass --etc / set CEA_ETC)");
+                return 1;
+            }
+            ZoneId zone = ZoneId.systemDefault();
+            try (RedisCollector c = new RedisCollector(config(o), sensors, o.valueOf(failures), System::currentTimeMillis)) {
+                return show(() -> RedisView.render(c.collect(), zone), once, interval(o), name, out, err);
+            }
+        }
+    }
+
+    /** {@code $CEA_ETC}, else {@code etc/} of the checkout or install the jar runs from, else {@code ./etc}. */
+    static Path etcDir() {
+        String env = System.getenv("CEA_ETC");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        try {
+            Path jar = Path.of(MonitorMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p.resolve("etc").resolve(FacilityProfile.DBC_FILE))) {
+                    return p.resolve("etc");
+                }
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // not run from a file: fall back to ./etc
+        }
+        return Path.of("etc");
+    }
+
+    /** The SQLite file {@code make demo}'s worker writes: {@code var/cea.db} beside {@code etc/}. */
+    static String defaultDbUrl() {
+        Path etc = etcDir().toAbsolutePath().normalize();
+        Path root = etc.getParent() != null ? etc.getParent() : etc;
+        return "jdbc:sqlite:" + root.resolve("var").resolve("cea.db");
+    }
+}

@@ -1,0 +1,89 @@
+package org.cea.tools.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.cea.redisio.LiveValue;
+import org.junit.jupiter.api.Test;
+
+class RedisViewTest {
+    /** 2026-01-01T00:00:00Z: 56 years of 365 days + 14 leap days = 20454 days = 1767225600 s. */
+    private static final long NOW = 1_767_225_600_000L;
+    private static final ZoneId UTC = ZoneId.of("UTC");
+
+    private static Map<String, String> worker(long updatedAt) {
+        return Map.ofEntries(Map.entry("consumer", "pi-42"), Map.entry("processed", "12345"), Map.entry("rate", "45.0"),
+                Map.entry("pending", "3"), Map.entry("lag", "0"), Map.entry("dead_lettered", "2"),
+                Map.entry("invalid_readings", "1"), Map.entry("lost_frames", "{\"1\":4}"),
+                Map.entry("lost_frames_total", "4"), Map.entry("lost_entries", "0"), Map.entry("db", "ok"),
+                Map.entry("last_error", ""), Map.entry("updated_at", Long.toString(updatedAt)));
+    }
+
+    private static List<RedisSnapshot.Sensor> sensors() {
+        return List.of(
+                new RedisSnapshot.Sensor("dry_bulb_b", "°C", new LiveValue("dry_bulb_b", 23.55, NOW - 1_200)),
+                new RedisSnapshot.Sensor("wet_bulb_b", "°C", new LiveValue("wet_bulb_b", 18.2, NOW - 10_001)),
+                new RedisSnapshot.Sensor("co2_v", "ppm", null));
+    }
+
+    @Test
+    void rendersWorkerStreamsFailuresAndSensorsWithAgesAndStaleness() {
+        RedisSnapshot s = new RedisSnapshot("redis://127.0.0.1:6390/0", NOW, null, worker(NOW - 3_000), 1200, 2,
+                sensors(), List.of("2025-12-31T23:59:00Z CEA service failed: can-worker.service (failed)"));
+        assertEquals(List.of(
+                "CEA Redis + backend status · redis://127.0.0.1:6390/0 · 2026-01-01 00:00:00 UTC",
+                "redis: ok · can:raw 1200 entries · can:dead 2 entries",
+                "",
+                "worker pi-42: updated 3.0 s ago",
+                "  processed 12345 · rate 45.0/s · pending 3 · lag 0",
+                "  dead-lettered 2 · invalid readings 1 · lost frames 4 {\"1\":4} · lost entries 0",
+                "  db ok · last error: none",
+                "",
+                "service failures (newest first, 1 shown):",
+                "  2025-12-31T23:59:00Z CEA service failed: can-worker.service (failed)",
+                "",
+                // 3 sensors, 1 live; wet_bulb_b is 10.001 s old (over the 10 s TTL), co2_v has no key
+                "sensors: 3 in the profile · 1 live · 2 stale (no reading in 10 s)",
+                "  SENSOR                 VALUE  UNIT        AGE",
+                "  dry_bulb_b             23.55  °C        1.2 s",
+                "  wet_bulb_b              18.2  °C         10 s  stale",
+                "  co2_v                      —  ppm           —  stale"),
+                RedisView.render(s, UTC));
+    }
+
+    @Test
+    void flagsAWorkerStatusOlderThan30SecondsAsStale() {
+        RedisSnapshot s = new RedisSnapshot("redis://h:1/0", NOW, null, worker(NOW - 45_000), 0, 0, List.of(), List.of());
+        List<String> lines = RedisView.render(s, UTC);
+        assertEquals("worker pi-42: updated 45 s ago — STALE (no update for more than 30 s: is can-worker running?)",
+                lines.get(3));
+        // exactly 30 s is still fresh, as in can-api's /health (age <= 30 s)
+        RedisSnapshot edge = new RedisSnapshot("redis://h:1/0", NOW, null, worker(NOW - 30_000), 0, 0, List.of(), List.of());
+        assertEquals("worker pi-42: updated 30 s ago", RedisView.render(edge, UTC).get(3));
+    }
+
+    @Test
+    void saysWhenNoWorkerHasReportedAndWhenTheDatabaseIsDown() {
+        RedisSnapshot none = new RedisSnapshot("redis://h:1/0", NOW, null, Map.of(), 5, 0, List.of(), List.of());
+        List<String> lines = RedisView.render(none, UTC);
+        assertEquals("worker: no worker:status hash — is can-worker running?", lines.get(3));
+        assertEquals("service failures: none", lines.get(5));
+        assertEquals("sensors: 0 in the profile · 0 live · 0 stale (no reading in 10 s)", lines.get(7));
+
+        Map<String, String> w = new java.util.HashMap<>(worker(NOW - 1_000));
+        w.put("db", "down");
+        w.put("last_error", "insert failed: connection refused");
+        RedisSnapshot dbDown = new RedisSnapshot("redis://h:1/0", NOW, null, w, 0, 0, List.of(), List.of());
+        assertEquals("  db DOWN · last error: insert failed: connection refused", RedisView.render(dbDown, UTC).get(6));
+    }
+
+    @Test
+    void showsRedisDownWithTheMessageAndNothingElse() {
+        RedisSnapshot s = RedisSnapshot.down("redis://127.0.0.1:6390/0", NOW, "Connection refused");
+        assertEquals(List.of(
+                "CEA Redis + backend status · redis://127.0.0.1:6390/0 · 2026-01-01 00:00:00 UTC",
+                "redis: DOWN — Connection refused, retrying"), RedisView.render(s, UTC));
+    }
+}
