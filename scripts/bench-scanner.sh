@@ -7,7 +7,10 @@
 # The scanner's rate is its average from the first frame to the last reply (JIT warm-up included);
 # 2 M frames (about 4 s) make it a sustained rate, as the scanner runs for months: with 500 k frames
 # the first ~0.5 s of JIT warm-up was a third of the run (0.62 on 2026-11-26 vs 0.9+ at 2 M). The
-# per-second rates are printed too, so the warm-up stays visible.
+# per-second rates are printed too, so the warm-up stays visible. So is Redis's own CPU per entry for
+# each: the scanner's entries cost Redis more (their explicit ids are parsed and checked against the
+# stream top; 1.23 vs 0.97 µs per XADD in INFO commandstats, 2026-11-26), which bounds the ratio
+# below 1 whenever Redis is the bottleneck, as it is here.
 # Env: BENCH_FRAMES (default 2000000), BENCH_PIPELINE (default 256 = --batch-size), CEA_BUILD_DIR.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,26 +58,37 @@ peak_rss_kb() {
   echo "$peak"
 }
 
-best_ref=0 best_scan=0 max_rss=0
+# redis_cpu_us: Redis's main-thread CPU (user + sys) so far, microseconds
+redis_cpu_us() {
+  redis-cli -p "$port" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys)_main_thread:/ {s += $2} END {printf "%.0f", s * 1e6}'
+}
+best_ref=0 best_scan=0 max_rss=0 ref_cost= scan_cost=
 echo "reference: redis-benchmark -c 1 -P $depth -n $frames 'XADD bench:ref MAXLEN ~ $cap *' with the scanner's five fields"
 echo "  (id data ts dlc ts_us, same value shapes); the scanner also sends an explicit <ms>-<seq> entry id per"
 echo "  entry (exactly-once) and one XLEN per batch, where redis-benchmark lets Redis make the id ('*')"
 for round in 1 2 3; do
   rcli del bench:ref can:raw
+  c0=$(redis_cpu_us)
   ref=$(redis-benchmark -p "$port" -c 1 -P "$depth" -n "$frames" -q \
       XADD bench:ref MAXLEN '~' "$cap" '*' id 0x101 data "CC 09 A3 07 00 00 00 00" ts 1795658287941 dlc 8 \
       ts_us 1795658287941165 | tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -1 | awk '{print $1}')
+  c1=$(redis_cpu_us)
   rcli del bench:ref
+  c2=$(redis_cpu_us)
   bin/can-scanner --source "candump:$work/frames.log" --speed max --no-db --quiet --stats-interval 1 \
     --redis-url "redis://127.0.0.1:$port" --spool-dir "$work/spool" --batch-size "$depth" --maxlen "$cap" 2>"$work/scan.err" &
   spid=$!
   rss=$(peak_rss_kb "$spid")
   wait "$spid" || { cat "$work/scan.err" >&2; exit 1; }
   scan=$(grep -o 'stats: [0-9.]* frames/s' "$work/scan.err" | tail -1 | awk '{print $2}')
+  c3=$(redis_cpu_us)
   n=$(redis-cli -p "$port" xlen can:raw)
+  ref_cost=$(awk -v a="$c0" -v b="$c1" -v n="$frames" 'BEGIN {printf "%.2f", (b - a) / n}')
+  scan_cost=$(awk -v a="$c2" -v b="$c3" -v n="$frames" 'BEGIN {printf "%.2f", (b - a) / n}')
   [ "$n" = "$frames" ] || { echo "bench-scanner: stream has $n entries, expected $frames" >&2; exit 1; }
   per_s=$(grep -v final "$work/scan.err" | grep -o 'stats: [0-9.]* frames/s' | awk '{printf "%s%.0fk", sep, $2 / 1000; sep=" "}')
   echo "round $round: redis-benchmark XADD $ref req/s, scanner $scan frames/s (each second: $per_s), scanner peak RSS $((rss / 1024)) MB"
+  echo "  Redis main-thread CPU per entry: redis-benchmark's $ref_cost µs, the scanner's $scan_cost µs"
   best_ref=$(awk -v a="$best_ref" -v b="$ref" 'BEGIN {print (b > a ? b : a)}')
   best_scan=$(awk -v a="$best_scan" -v b="$scan" 'BEGIN {print (b > a ? b : a)}')
   [ "$rss" -gt "$max_rss" ] && max_rss=$rss
