@@ -13,6 +13,15 @@ import org.cea.candecode.DecodedMessage;
  * status fault bits, derived {@code rh} and {@code vpd} (FAO-56, using the room's latest valid
  * pressure or the profile's default), and counts sequence-counter gaps as lost frames.
  * Stateful and not thread-safe: one per consumer thread, messages in arrival order.
+ *
+ * <p>A gap counts as lost frames only when the time since the previous frame of that node and
+ * message agrees with it: n missing frames of a message sent every P take about (n + 1) × P, where
+ * P is the interval observed between that message's consecutive frames (the firmware's real rate,
+ * or the simulator's), else its GenMsgCycleTime. A counter that jumps without the time to match
+ * restarted (the node rebooted after a power cut) or wrapped during a silence longer than 256
+ * cycles; reporting such a jump as up to 255 lost frames would be a false alarm, so it is counted
+ * as a {@linkplain #sequenceResets() reset} instead. With neither an observed interval nor a cycle
+ * time every gap counts.
  */
 public final class FacilityProcessor {
     /** Name of the rolling sequence counter signal (byte 7 of every facility message). */
@@ -21,10 +30,12 @@ public final class FacilityProcessor {
 
     private final FacilityProfile profile;
     private final Map<Integer, Double> pressureKpaByNode = new HashMap<>();
-    private final Map<Integer, Integer> lastSeq = new HashMap<>();
-    /** Frame time (Unix µs) of the newest message per counter key. */
-    private final Map<Integer, Long> lastSeqMicros = new HashMap<>();
+    /** Per node and message type: the newest frame's counter and time, and the observed interval. */
+    private final Map<Integer, Counter> counters = new HashMap<>();
     private final Map<Integer, Long> lostByNode = new TreeMap<>();
+    /** Cycle time by message type, ms; 0 when the DBC gives none. */
+    private final Map<String, Integer> cycleMs = new HashMap<>();
+    private long resets;
     private long invalid;
 
     /** A processor for one profile, with no pressure readings and no sequence history yet. */
@@ -160,22 +171,70 @@ public final class FacilityProcessor {
         }
         int key = node << 8 | (message.frame().id() & 0xFF);
         long micros = message.frame().timestampMicros();
-        Long newest = lastSeqMicros.get(key);
-        if (newest != null && micros < newest) {
-            return false;
-        }
-        lastSeqMicros.put(key, micros);
         int s = (int) Math.floorMod(seq.longValue(), (long) SEQ_MODULO);
-        Integer last = lastSeq.put(key, s);
-        if (last == null) {
+        Counter c = counters.get(key);
+        if (c == null) {
+            counters.put(key, new Counter(s, micros));
             return true;
         }
-        // A repeated counter is a redelivered frame, not a loss; anything else skipped is lost.
-        int gap = Math.floorMod(s - last, SEQ_MODULO);
-        if (gap > 1) {
-            lostByNode.merge(node, (long) gap - 1, Long::sum);
+        if (micros < c.micros) {
+            return false;
         }
+        long elapsed = micros - c.micros;
+        // a repeated counter is a redelivered frame, not a loss; anything else skipped is lost
+        int gap = Math.floorMod(s - c.seq, SEQ_MODULO);
+        if (gap == 1 && elapsed > 0) {
+            c.periodMicros = c.periodMicros == 0 ? elapsed : 0.8 * c.periodMicros + 0.2 * elapsed;
+        } else if (gap > 1) {
+            double period = c.periodMicros > 0 ? c.periodMicros : cycleMs(message.messageType()) * 1000.0;
+            if (timingAgrees(gap, elapsed, period)) {
+                lostByNode.merge(node, (long) gap - 1, Long::sum);
+            } else {
+                resets++;
+            }
+        }
+        c.seq = s;
+        c.micros = micros;
         return true;
+    }
+
+    /** The newest frame of one node and message type, and the interval observed between its frames. */
+    private static final class Counter {
+        int seq;
+        long micros;
+        /** Moving average of the time between frames whose counters are consecutive, µs; 0 = none yet. */
+        double periodMicros;
+
+        Counter(int seq, long micros) {
+            this.seq = seq;
+            this.micros = micros;
+        }
+    }
+
+    /**
+     * Whether {@code gap} counter steps fit {@code elapsedMicros} at one frame per
+     * {@code periodMicros}: between half and one and a half times the expected steps, with one
+     * step of slack for jitter. Always true without a period (&lt;= 0).
+     */
+    static boolean timingAgrees(int gap, long elapsedMicros, double periodMicros) {
+        if (periodMicros <= 0) {
+            return true;
+        }
+        double expected = elapsedMicros / periodMicros;
+        return gap <= expected * 1.5 + 1 && gap >= expected * 0.5 - 1;
+    }
+
+    private int cycleMs(String messageType) {
+        return cycleMs.computeIfAbsent(messageType, t -> profile.dbc().messageByName(t)
+                .map(m -> m.cycleTimeMs() == null ? 0 : m.cycleTimeMs()).orElse(0));
+    }
+
+    /**
+     * Sequence counters that jumped without the elapsed time to match (node restarts, silences
+     * longer than 256 cycles) since start: not counted as lost frames.
+     */
+    public long sequenceResets() {
+        return resets;
     }
 
     /**

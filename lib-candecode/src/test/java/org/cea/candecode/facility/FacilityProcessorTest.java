@@ -155,22 +155,73 @@ class FacilityProcessorTest {
 
     @Test
     void countsSequenceGapsPerNodeAndType() {
+        // each frame stamped when its counter says it was sent: PT100 and BARO every 1 s, HEARTBEAT
+        // every 5 s (GenMsgCycleTime in etc/cea.dbc), so the elapsed time agrees with every gap
         FacilityProcessor p = new FacilityProcessor(FacilityTest.PROFILE);
         String base = "C4 09 D0 07 00 00 00 ";
-        for (String seq : List.of("0A", "0B", "0E", "0E", "0F")) { // 10, 11, 14 (2 lost), 14 again (redelivery), 15
-            p.process(decode(FacilityTest.PROFILE, 0x101, base + seq));
+        for (int seq : List.of(10, 11, 14, 14, 15)) { // 14 (2 lost), 14 again (redelivery), 15
+            p.process(at(0x101, base + String.format("%02X", seq), seq * 1_000_000L));
         }
+        long t = 0;
         for (String seq : List.of("FE", "FF", "00", "01")) { // wraps 255 -> 0 without loss
-            p.process(decode(FacilityTest.PROFILE, 0x201, base + seq));
+            p.process(at(0x201, base + seq, t += 1_000_000L));
         }
-        // BARO of node 1 has its own counter: 5 then 9 -> 3 lost
-        p.process(decode(FacilityTest.PROFILE, 0x102, "56 22 00 00 00 00 00 05"));
-        p.process(decode(FacilityTest.PROFILE, 0x102, "56 22 00 00 00 00 00 09"));
-        // heartbeat counters count too: 0xFE then 0x01 -> 2 lost (0xFF, 0x00)
-        p.process(decode(FacilityTest.PROFILE, 0x30F, "00 00 00 00 00 00 00 FE"));
-        p.process(decode(FacilityTest.PROFILE, 0x30F, "00 00 00 00 00 00 00 01"));
+        // BARO of node 1 has its own counter: 5 then 9, 4 s later -> 3 lost
+        p.process(at(0x102, "56 22 00 00 00 00 00 05", 5_000_000L));
+        p.process(at(0x102, "56 22 00 00 00 00 00 09", 9_000_000L));
+        // heartbeat counters count too: 0xFE then 0x01 15 s later -> 2 lost (0xFF, 0x00)
+        p.process(at(0x30F, "00 00 00 00 00 00 00 FE", 0));
+        p.process(at(0x30F, "00 00 00 00 00 00 00 01", 15_000_000L));
         assertEquals(Map.of(1, 5L, 3, 2L), p.lostFramesByNode());
         assertEquals(7, p.lostFrames());
+        assertEquals(0, p.sequenceResets());
+    }
+
+    @Test
+    void aCounterThatJumpsWithoutTheTimeToMatchIsAResetNotLostFrames() {
+        FacilityProcessor p = new FacilityProcessor(FacilityTest.PROFILE);
+        String base = "C4 09 D0 07 00 00 00 ";
+        p.process(at(0x201, base + "0A", 10_000_000L));
+        p.process(at(0x201, base + "0B", 11_000_000L));
+        // node 2 reboots after a power cut and starts again at 0, 5 s later: 245 steps in 5 cycles
+        p.process(at(0x201, base + "00", 16_000_000L));
+        p.process(at(0x201, base + "01", 17_000_000L));
+        // a bus problem for 30 s while the node kept counting: 1 -> 31 in 30 s = 29 lost
+        p.process(at(0x201, base + "1F", 47_000_000L));
+        // silent for 1000 s (more than 256 cycles): 31 -> 131 no longer tells how many were lost
+        p.process(at(0x201, base + "83", 1_047_000_000L));
+        assertEquals(Map.of(2, 29L), p.lostFramesByNode());
+        assertEquals(2, p.sequenceResets());
+    }
+
+    @Test
+    void timingAgreesWithinHalfToOneAndAHalfTimesTheExpectedSteps() {
+        // 1 s period, 4 s elapsed: 4 steps expected; 1..7 agree (>= 4*0.5-1 = 1, <= 4*1.5+1 = 7)
+        assertTrue(FacilityProcessor.timingAgrees(4, 4_000_000L, 1e6));
+        assertTrue(FacilityProcessor.timingAgrees(7, 4_000_000L, 1e6));
+        assertFalse(FacilityProcessor.timingAgrees(8, 4_000_000L, 1e6));
+        assertFalse(FacilityProcessor.timingAgrees(245, 5_000_000L, 1e6));
+        assertFalse(FacilityProcessor.timingAgrees(100, 1_000_000_000L, 1e6));
+        // no period known: every gap counts
+        assertTrue(FacilityProcessor.timingAgrees(245, 0, 0));
+    }
+
+    @Test
+    void theObservedIntervalWinsOverTheDbcCycleTime() {
+        // HEARTBEAT's GenMsgCycleTime is 5 s, but this node sends it every second (as the simulator
+        // does): 2 missing beats 3 s apart are a loss, not a reset
+        FacilityProcessor p = new FacilityProcessor(FacilityTest.PROFILE);
+        p.process(at(0x30F, "00 00 00 00 00 00 00 01", 1_000_000L));
+        p.process(at(0x30F, "00 00 00 00 00 00 00 02", 2_000_000L));
+        p.process(at(0x30F, "00 00 00 00 00 00 00 05", 5_000_000L));
+        assertEquals(Map.of(3, 2L), p.lostFramesByNode());
+        assertEquals(0, p.sequenceResets());
+        // the same frames sent 10x faster (a replay at --speed 10): still agrees
+        FacilityProcessor fast = new FacilityProcessor(FacilityTest.PROFILE);
+        fast.process(at(0x30F, "00 00 00 00 00 00 00 01", 100_000L));
+        fast.process(at(0x30F, "00 00 00 00 00 00 00 02", 200_000L));
+        fast.process(at(0x30F, "00 00 00 00 00 00 00 05", 500_000L));
+        assertEquals(2, fast.lostFrames());
     }
 
     @Test
@@ -187,8 +238,8 @@ class FacilityProcessorTest {
         assertEquals(0, p.lostFrames());
         long invalidOnce = p.invalidReadings();
         assertTrue(invalidOnce > 0, "the faulted frame produced invalid readings");
-        // a real gap after the replay still counts: 4 -> 7 lost 5 and 6
-        p.process(at(0x101, "C4 09 D0 07 00 00 00 07", 14_000_000L));
+        // a real gap after the replay still counts: 4 -> 7, 3 s later, lost 5 and 6
+        p.process(at(0x101, "C4 09 D0 07 00 00 00 07", 16_000_000L));
         assertEquals(Map.of(1, 2L), p.lostFramesByNode());
         // replaying the faulted frame again adds no invalid readings
         p.process(at(0x101, frames[1], 11_000_000L));

@@ -149,6 +149,11 @@ final class BatchPreparer {
         return processor.invalidReadings();
     }
 
+    /** Sequence counters that restarted (node reboots) since start: not counted as lost frames. */
+    long sequenceResets() {
+        return processor.sequenceResets();
+    }
+
     /** Sequence gaps per node since start. */
     java.util.Map<Integer, Long> lostFramesByNode() {
         return processor.lostFramesByNode();

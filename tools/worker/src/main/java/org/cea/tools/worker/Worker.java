@@ -82,6 +82,7 @@ final class Worker {
     private int stageBudget;
     private long capLossSeen;
     private boolean statusWritten;
+    private long resetsSeen;
 
     Worker(WorkerSettings settings, UnifiedJedis jedis, DbSink db, BatchPreparer preparer, LongSupplier wallClockMillis,
            LongSupplier nanoClock) {
@@ -476,6 +477,13 @@ final class Worker {
     private void reportStatus() {
         if (consumer != null) {
             checkCapLoss();
+        }
+        long resets = preparer.sequenceResets();
+        if (resets > resetsSeen) {
+            LOG.info("{} sequence counter(s) restarted without the time to match a loss (a node rebooted, or was"
+                    + " silent for over 256 cycles): not counted as lost frames ({} since start)", resets - resetsSeen,
+                    resets);
+            resetsSeen = resets;
         }
         long pending = consumer == null ? 0 : consumer.pendingCount();
         long lag = consumer == null ? -1 : consumer.lag();
