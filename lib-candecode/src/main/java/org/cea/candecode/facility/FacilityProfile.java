@@ -74,6 +74,45 @@ public final class FacilityProfile {
         return load(etcDir.resolve(FACILITY_JSON), etcDir.resolve(DBC_FILE));
     }
 
+    /**
+     * Where a tool finds its facility profile, the same way for every tool: {@code given} (its
+     * {@code --etc} flag or {@code CEA_ETC}) when set; else the {@code etc/} of the checkout or
+     * install that {@code anchor}'s jar lies in (/opt/cea/tools/x/target/x.jar → /opt/cea/etc);
+     * else {@code ./etc}, else {@code /etc/cea}, when they hold the profile; else {@code ./etc}
+     * (so the error names it).
+     *
+     * @param given  a directory chosen by the user, or null / blank
+     * @param anchor a class of the running tool (its code source is searched upwards)
+     */
+    public static Path locateEtcDir(String given, Class<?> anchor) {
+        if (given != null && !given.isBlank()) {
+            return Path.of(given);
+        }
+        try {
+            java.security.CodeSource src = anchor.getProtectionDomain().getCodeSource();
+            if (src != null) {
+                for (Path p = Path.of(src.getLocation().toURI()).getParent(); p != null; p = p.getParent()) {
+                    if (hasProfile(p.resolve("etc"))) {
+                        return p.resolve("etc");
+                    }
+                }
+            }
+        } catch (java.net.URISyntaxException | IllegalArgumentException | SecurityException e) {
+            // not run from a file: the fixed places below
+        }
+        for (Path p : List.of(Path.of("etc"), Path.of("/etc/cea"))) {
+            if (hasProfile(p)) {
+                return p;
+            }
+        }
+        return Path.of("etc");
+    }
+
+    private static boolean hasProfile(Path dir) {
+        return java.nio.file.Files.isRegularFile(dir.resolve(FACILITY_JSON))
+                && java.nio.file.Files.isRegularFile(dir.resolve(DBC_FILE));
+    }
+
     /** The DBC; its message ids are type ids 0x00..0xFF. */
     public Dbc dbc() {
         return dbc;

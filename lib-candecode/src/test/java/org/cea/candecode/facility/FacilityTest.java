@@ -141,4 +141,17 @@ class FacilityTest {
         assertEquals("lab_temp", lab.get(0).sensor());
         assertEquals(21.0, lab.get(0).value(), 1e-9);
     }
+
+    @Test
+    void locatesTheEtcDirectoryAsEveryToolDoes() throws Exception {
+        java.nio.file.Path etc = TestServers.projectRoot().resolve("etc");
+        assertEquals(java.nio.file.Path.of("/srv/cea/etc"), FacilityProfile.locateEtcDir("/srv/cea/etc", FacilityTest.class));
+        // nothing given: found upwards from this class's code source (lib-candecode/target/test-classes)
+        assertEquals(etc.toRealPath(), FacilityProfile.locateEtcDir(null, FacilityTest.class).toRealPath());
+        assertEquals(etc.toRealPath(), FacilityProfile.locateEtcDir("  ", FacilityTest.class).toRealPath());
+        // a JDK class has no code source: the fixed places, here none with the profile -> ./etc
+        java.nio.file.Path fallback = FacilityProfile.locateEtcDir(null, String.class);
+        assertTrue(fallback.equals(java.nio.file.Path.of("etc")) || fallback.equals(java.nio.file.Path.of("/etc/cea")),
+                "fallback " + fallback);
+    }
 }

@@ -2,8 +2,6 @@ package org.cea.tools.api;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,23 +113,9 @@ public final class ApiMain {
         return 0;
     }
 
-    /** {@code $CEA_ETC}, else the {@code etc/} of the checkout or install the jar runs from, else {@code ./etc}. */
+    /** The facility profile's directory: {@code CEA_ETC}, else as {@link FacilityProfile#locateEtcDir}. */
     static Path defaultEtc() {
-        String env = System.getenv("CEA_ETC");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        try {
-            Path dir = Path.of(ApiMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
-            for (Path d = dir; d != null; d = d.getParent()) {
-                if (Files.isRegularFile(d.resolve("etc").resolve(FacilityProfile.FACILITY_JSON))) {
-                    return d.resolve("etc");
-                }
-            }
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            LOG.debug("cannot locate the jar; using ./etc", e);
-        }
-        return Path.of("etc");
+        return FacilityProfile.locateEtcDir(System.getenv("CEA_ETC"), ApiMain.class);
     }
 
     private static String env(String name, String def) {

@@ -3,8 +3,6 @@ package org.cea.tools.monitor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -238,23 +236,9 @@ public final class MonitorMain {
         }
     }
 
-    /** {@code $CEA_ETC}, else {@code etc/} of the checkout or install the jar runs from, else {@code ./etc}. */
+    /** The facility profile's directory: {@code CEA_ETC}, else as {@link FacilityProfile#locateEtcDir}. */
     static Path etcDir() {
-        String env = System.getenv("CEA_ETC");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        try {
-            Path jar = Path.of(MonitorMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
-                if (Files.isRegularFile(p.resolve("etc").resolve(FacilityProfile.DBC_FILE))) {
-                    return p.resolve("etc");
-                }
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            // not run from a file: fall back to ./etc
-        }
-        return Path.of("etc");
+        return FacilityProfile.locateEtcDir(System.getenv("CEA_ETC"), MonitorMain.class);
     }
 
     /** The SQLite file {@code make demo}'s worker writes: {@code var/cea.db} beside {@code etc/}. */

@@ -5,14 +5,13 @@ import static java.util.Arrays.asList;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
 import joptsimple.OptionSet;
 import joptsimple.OptionSpec;
+import org.cea.candecode.facility.FacilityProfile;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.StreamWriterSettings;
 
@@ -164,25 +163,8 @@ final class Cli {
         throw new IllegalArgumentException(flag + " must be a number > 0 or 'max', was '" + v + "'");
     }
 
-    /** The given directory, else ./etc, else the checkout's etc beside the jar, else /etc/cea. */
+    /** The given directory (--etc or CEA_ETC), else as {@link FacilityProfile#locateEtcDir}. */
     static Path etcDir(String given) {
-        if (given != null) {
-            return Path.of(given);
-        }
-        Path local = Path.of("etc");
-        if (Files.isRegularFile(local.resolve("facility.json"))) {
-            return local;
-        }
-        try {
-            Path jar = Path.of(Cli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
-                if (Files.isRegularFile(p.resolve("etc").resolve("facility.json"))) {
-                    return p.resolve("etc");
-                }
-            }
-        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
-            // fall through to the system location
-        }
-        return Path.of("/etc/cea");
+        return FacilityProfile.locateEtcDir(given, Cli.class);
     }
 }

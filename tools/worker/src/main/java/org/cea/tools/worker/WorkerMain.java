@@ -2,8 +2,6 @@ package org.cea.tools.worker;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -174,22 +172,8 @@ public final class WorkerMain {
         }
     }
 
-    /** {@code $CEA_ETC}, else {@code etc/} of the checkout or install the jar runs from, else {@code ./etc}. */
+    /** The facility profile's directory: {@code CEA_ETC}, else as {@link FacilityProfile#locateEtcDir}. */
     static Path etcDir() {
-        String env = System.getenv("CEA_ETC");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        try {
-            Path jar = Path.of(WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
-                if (Files.isRegularFile(p.resolve("etc").resolve(FacilityProfile.DBC_FILE))) {
-                    return p.resolve("etc");
-                }
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            LOG.debug("cannot locate the jar", e);
-        }
-        return Path.of("etc");
+        return FacilityProfile.locateEtcDir(System.getenv("CEA_ETC"), WorkerMain.class);
     }
 }
