@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench-worker: can-worker end to end (can:raw -> PostgreSQL + live keys) on this machine.
 #  1. sustained throughput: frames written to can:raw at RATE/s (default 36000, above the target) for SECONDS_RUN (20),
-#     stamped as the scanner stamps them (BenchFeeder plays the scanner so the offered rate is exact);
+#     stamped as the scanner stamps them and written with the scanner's StreamPublisher (BenchFeeder
+#     plays the scanner so the offered rate is exact);
 #     the group's lag is sampled every second (bounded lag =
 #     the worker keeps up);
 #  2. facility load (4 nodes, 1 Hz per message type = 15 frames/s): p99 from frame stamp to the

@@ -5,12 +5,16 @@ import java.util.List;
 import org.cea.candecode.CanFrame;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.ConsumerConfig;
+import org.cea.redisio.Spool;
 import org.cea.redisio.StreamConsumer;
+import org.cea.redisio.StreamPublisher;
+import org.cea.redisio.StreamWriterSettings;
 import redis.clients.jedis.JedisPooled;
 
 /**
  * Bench helper (scripts/bench-worker.sh): writes facility frames of 4 nodes to {@code can:raw}
- * at a fixed rate, stamped with the current time as the scanner would, and prints the lag
+ * at a fixed rate, stamped with the current time as the scanner would, through the scanner's own
+ * writer ({@link StreamPublisher}: pipelined XADD batches, explicit entry ids), and prints the lag
  * (entries not yet delivered to the worker group) once a second.
  *
  * <p>Usage: {@code BenchFeeder REDIS_URL FRAMES_PER_SECOND SECONDS}. Prints
@@ -29,7 +33,11 @@ public final class BenchFeeder {
         long fed = 0;
         long maxLag = 0;
         int round = 0;
-        try (JedisPooled jedis = new JedisPooled(rc.hostAndPort(), rc.clientConfig())) {
+        java.nio.file.Path spoolDir = java.nio.file.Files.createTempDirectory("bench-feeder-spool");
+        try (JedisPooled jedis = new JedisPooled(rc.hostAndPort(), rc.clientConfig());
+             Spool spool = Spool.open(spoolDir);
+             StreamPublisher publisher = new StreamPublisher(rc, StreamWriterSettings.defaults(), spool, System::nanoTime,
+                     System::currentTimeMillis)) {
             long t0 = System.nanoTime();
             long startMs = System.currentTimeMillis();
             long end = t0 + seconds * 1_000_000_000L;
@@ -54,10 +62,11 @@ public final class BenchFeeder {
                     round++;
                     owed--;
                 }
-                if (!frames.isEmpty()) {
-                    FacilityFrames.xadd(jedis, frames);
-                    fed += frames.size();
+                for (CanFrame f : frames) {
+                    publisher.add(f);
                 }
+                publisher.flush();
+                fed += frames.size();
                 long n = System.nanoTime();
                 if (n >= nextReport) {
                     long lag = lag(jedis);
@@ -74,6 +83,10 @@ public final class BenchFeeder {
             long finalLag = lag(jedis);
             System.out.printf(java.util.Locale.ROOT, "fed=%d seconds=%.1f rate=%.0f max_lag=%d final_lag=%d start_ms=%d%n", fed,
                     secs, fed / secs, Math.max(maxLag, finalLag), finalLag, startMs);
+        } finally {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(spoolDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
