@@ -12,6 +12,12 @@ public final class LiveKeys {
     public static final String CHANNEL = "sensor:updates";
     /** Live keys expire this long after the reading was taken, milliseconds. */
     public static final long TTL_MS = 10_000;
+    /**
+     * A reading stamped more than this ahead of the wall clock, milliseconds, is from a clock that
+     * has since been stepped back (NTP correcting a Raspberry Pi without a real-time clock): it is
+     * not live, and a newer reading replaces it even though its timestamp is smaller.
+     */
+    public static final long CLOCK_SKEW_MS = 2_000;
 
     private LiveKeys() {
     }

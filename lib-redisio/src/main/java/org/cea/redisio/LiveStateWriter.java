@@ -22,19 +22,25 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * <p>All of a batch goes to Redis in one server-side script (one round trip, atomic). The script
  * compares with the stored {@code :ts} and writes only a strictly newer reading, so a key never
  * goes back in time when older entries are replayed after an outage, and a replay of the same
- * reading publishes nothing. A reading already {@link LiveKeys#TTL_MS} old by the injected wall
+ * reading publishes nothing. The exception is a stored reading stamped more than
+ * {@link LiveKeys#CLOCK_SKEW_MS} ahead of the clock: the clock was stepped back since, and keeping
+ * that reading would freeze the sensor (and keep its key alive) until the clock caught up. A reading already {@link LiveKeys#TTL_MS} old by the injected wall
  * clock is not written at all. Thread-safe if the connection is.
  */
 public final class LiveStateWriter {
-    /** KEYS: value/ts key pairs. ARGV: ttl ms, channel, then value, ts, json per pair. Returns the changed indexes. */
+    /**
+     * KEYS: value/ts key pairs. ARGV: ttl ms, channel, the "from the future" limit (now + skew, Unix
+     * ms), then value, ts, json per pair. Returns the changed indexes.
+     */
     static final String SCRIPT = String.join("\n",
             "local ttl = tonumber(ARGV[1])",
+            "local future = tonumber(ARGV[3])",
             "local changed = {}",
             "for i = 1, #KEYS, 2 do",
-            "  local a = (i - 1) / 2 * 3 + 3",
+            "  local a = (i - 1) / 2 * 3 + 4",
             "  local ts = tonumber(ARGV[a + 1])",
             "  local cur = redis.call('GET', KEYS[i + 1])",
-            "  if (not cur) or tonumber(cur) < ts then",
+            "  if (not cur) or tonumber(cur) < ts or tonumber(cur) > future then",
             "    redis.call('SET', KEYS[i], ARGV[a], 'PXAT', ts + ttl)",
             "    redis.call('SET', KEYS[i + 1], ARGV[a + 1], 'PXAT', ts + ttl)",
             "    redis.call('PUBLISH', ARGV[2], ARGV[a + 2])",
@@ -84,6 +90,7 @@ public final class LiveStateWriter {
         List<String> args = new ArrayList<>(batch.size() * 3 + 2);
         args.add(Long.toString(LiveKeys.TTL_MS));
         args.add(LiveKeys.CHANNEL);
+        args.add(Long.toString(wallClockMillis.getAsLong() + LiveKeys.CLOCK_SKEW_MS));
         for (LiveUpdate u : batch) {
             keys.add(LiveKeys.valueKey(u.sensor()));
             keys.add(LiveKeys.tsKey(u.sensor()));

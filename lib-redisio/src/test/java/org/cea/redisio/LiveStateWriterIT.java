@@ -77,6 +77,25 @@ class LiveStateWriterIT {
     }
 
     @Test
+    void aReadingFromBeforeTheClockSteppedBackDoesNotFreezeTheSensor() {
+        long now = System.currentTimeMillis();
+        String s = sensor("co2_f");
+        // written while the clock ran one hour fast; its keys would live until that hour has passed
+        new LiveStateWriter(jedis, () -> now + 3_600_000L).write(List.of(new LiveUpdate(s, 999.0, "ppm", now + 3_600_000L)));
+        assertEquals(now + 3_600_000L + 10_000, expireTime("sensor:" + s));
+        LiveStateWriter w = new LiveStateWriter(jedis, System::currentTimeMillis);
+        // NTP stepped the clock back: the next reading is older by the timestamp but the only live one
+        assertEquals(1, w.write(List.of(new LiveUpdate(s, 812.0, "ppm", now))).size());
+        assertEquals("812.0", jedis.get("sensor:" + s));
+        assertEquals(Long.toString(now), jedis.get("sensor:" + s + ":ts"));
+        assertEquals(now + 10_000, expireTime("sensor:" + s));
+        // a reading within the skew allowance ahead of the clock still wins over older ones
+        assertEquals(1, w.write(List.of(new LiveUpdate(s, 815.0, "ppm", now + 1_500))).size());
+        assertTrue(w.write(List.of(new LiveUpdate(s, 813.0, "ppm", now + 500))).isEmpty());
+        assertEquals("815.0", jedis.get("sensor:" + s));
+    }
+
+    @Test
     void keepsOnlyTheNewestReadingOfASensorWithinABatch() {
         long now = System.currentTimeMillis();
         String s = sensor("rh_v");

@@ -230,7 +230,9 @@ final class LiveHub implements AutoCloseable {
             return false;
         }
         LiveReading old = cache.get(r.name());
-        if (old != null && old.tsMillis() != null && old.tsMillis() > r.tsMillis()) {
+        // older readings never replace newer ones, unless the cached one is from before a clock step back
+        if (old != null && old.tsMillis() != null && old.tsMillis() > r.tsMillis()
+                && old.tsMillis() - clock.millis() <= LiveKeys.CLOCK_SKEW_MS) {
             return false;
         }
         cache.put(r.name(), r);

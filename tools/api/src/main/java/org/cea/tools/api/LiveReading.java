@@ -1,5 +1,7 @@
 package org.cea.tools.api;
 
+import org.cea.redisio.LiveKeys;
+
 /**
  * The live value of one sensor as read from Redis.
  *
@@ -13,8 +15,13 @@ record LiveReading(String name, Double value, Long tsMillis) {
         return new LiveReading(name, null, null);
     }
 
-    /** True when this reading is missing or older than {@code staleAfterMs} at {@code nowMillis}. */
+    /**
+     * True when this reading is missing, older than {@code staleAfterMs} at {@code nowMillis}, or
+     * stamped more than {@link LiveKeys#CLOCK_SKEW_MS} in the future (taken before the clock was
+     * stepped back: its age is unknown, so it is not shown as live).
+     */
     boolean isStale(long nowMillis, long staleAfterMs) {
-        return value == null || tsMillis == null || nowMillis - tsMillis > staleAfterMs;
+        return value == null || tsMillis == null || nowMillis - tsMillis > staleAfterMs
+                || tsMillis - nowMillis > LiveKeys.CLOCK_SKEW_MS;
     }
 }

@@ -100,7 +100,9 @@ final class RedisView {
 
     /** No live value, or one whose reading is older than {@link #SENSOR_STALE}. */
     static boolean isStale(RedisSnapshot.Sensor x, long now) {
-        return x.live() == null || now - x.live().tsMillis() > SENSOR_STALE.toMillis();
+        // stamped beyond the skew allowance in the future: taken before the clock was stepped back
+        return x.live() == null || now - x.live().tsMillis() > SENSOR_STALE.toMillis()
+                || x.live().tsMillis() - now > LiveKeys.CLOCK_SKEW_MS;
     }
 
     private static String field(Map<String, String> w, String name) {

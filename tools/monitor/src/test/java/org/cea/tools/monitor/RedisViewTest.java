@@ -86,4 +86,13 @@ class RedisViewTest {
                 "CEA Redis + backend status · redis://127.0.0.1:6390/0 · 2026-01-01 00:00:00 UTC",
                 "redis: DOWN — Connection refused, retrying"), RedisView.render(s, UTC));
     }
+
+    @Test
+    void aReadingStampedBeyondTheSkewAllowanceInTheFutureIsStale() {
+        // taken before the clock was stepped back (LiveKeys.CLOCK_SKEW_MS = 2 s)
+        org.junit.jupiter.api.Assertions.assertFalse(RedisView.isStale(
+                new RedisSnapshot.Sensor("co2_v", "ppm", new LiveValue("co2_v", 812.0, NOW + 2_000)), NOW));
+        org.junit.jupiter.api.Assertions.assertTrue(RedisView.isStale(
+                new RedisSnapshot.Sensor("co2_v", "ppm", new LiveValue("co2_v", 812.0, NOW + 3_600_000)), NOW));
+    }
 }

@@ -70,7 +70,7 @@
     const first = sensors.size === 0;
     for (const s of msg.sensors) {
       const old = sensors.get(s.name);
-      if (old && old.ts && s.ts && old.ts > s.ts) continue;   // never go back in time
+      if (old && old.ts && s.ts && old.ts > s.ts && !old.stale) continue;   // never go back in time
       sensors.set(s.name, s);
       render(s, false);
       if (first) {
@@ -86,7 +86,8 @@
   function update(readings) {
     for (const r of readings) {
       const old = sensors.get(r.name);
-      if (old && old.ts && r.ts < old.ts) continue;
+      // never back in time, except over a reading the server marked stale (stamped before its clock stepped back)
+      if (old && old.ts && r.ts < old.ts && !old.stale) continue;
       const s = Object.assign({}, old || {}, r, { stale: false });
       sensors.set(r.name, s);
       render(s, true);
