@@ -1,6 +1,9 @@
 package org.cea.candecode.facility;
 
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -89,7 +92,7 @@ public final class FacilityProfile {
             return Path.of(given);
         }
         try {
-            java.security.CodeSource src = anchor.getProtectionDomain().getCodeSource();
+            CodeSource src = anchor.getProtectionDomain().getCodeSource();
             if (src != null) {
                 for (Path p = Path.of(src.getLocation().toURI()).getParent(); p != null; p = p.getParent()) {
                     if (hasProfile(p.resolve("etc"))) {
@@ -97,7 +100,7 @@ public final class FacilityProfile {
                     }
                 }
             }
-        } catch (java.net.URISyntaxException | IllegalArgumentException | SecurityException e) {
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
             // not run from a file: the fixed places below
         }
         for (Path p : List.of(Path.of("etc"), Path.of("/etc/cea"))) {
@@ -109,8 +112,8 @@ public final class FacilityProfile {
     }
 
     private static boolean hasProfile(Path dir) {
-        return java.nio.file.Files.isRegularFile(dir.resolve(FACILITY_JSON))
-                && java.nio.file.Files.isRegularFile(dir.resolve(DBC_FILE));
+        return Files.isRegularFile(dir.resolve(FACILITY_JSON))
+                && Files.isRegularFile(dir.resolve(DBC_FILE));
     }
 
     /** The DBC; its message ids are type ids 0x00..0xFF. */

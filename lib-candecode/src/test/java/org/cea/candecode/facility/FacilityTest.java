@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -144,14 +145,14 @@ class FacilityTest {
 
     @Test
     void locatesTheEtcDirectoryAsEveryToolDoes() throws Exception {
-        java.nio.file.Path etc = TestServers.projectRoot().resolve("etc");
-        assertEquals(java.nio.file.Path.of("/srv/cea/etc"), FacilityProfile.locateEtcDir("/srv/cea/etc", FacilityTest.class));
+        Path etc = TestServers.projectRoot().resolve("etc");
+        assertEquals(Path.of("/srv/cea/etc"), FacilityProfile.locateEtcDir("/srv/cea/etc", FacilityTest.class));
         // nothing given: found upwards from this class's code source (lib-candecode/target/test-classes)
         assertEquals(etc.toRealPath(), FacilityProfile.locateEtcDir(null, FacilityTest.class).toRealPath());
         assertEquals(etc.toRealPath(), FacilityProfile.locateEtcDir("  ", FacilityTest.class).toRealPath());
         // a JDK class has no code source: the fixed places, here none with the profile -> ./etc
-        java.nio.file.Path fallback = FacilityProfile.locateEtcDir(null, String.class);
-        assertTrue(fallback.equals(java.nio.file.Path.of("etc")) || fallback.equals(java.nio.file.Path.of("/etc/cea")),
+        Path fallback = FacilityProfile.locateEtcDir(null, String.class);
+        assertTrue(fallback.equals(Path.of("etc")) || fallback.equals(Path.of("/etc/cea")),
                 "fallback " + fallback);
     }
 }

@@ -1,10 +1,15 @@
 package org.cea.tools.worker;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 import org.cea.candecode.CanFrame;
-import org.cea.redisio.RedisConfig;
 import org.cea.redisio.ConsumerConfig;
+import org.cea.redisio.RedisConfig;
 import org.cea.redisio.Spool;
 import org.cea.redisio.StreamConsumer;
 import org.cea.redisio.StreamPublisher;
@@ -33,7 +38,7 @@ public final class BenchFeeder {
         long fed = 0;
         long maxLag = 0;
         int round = 0;
-        java.nio.file.Path spoolDir = java.nio.file.Files.createTempDirectory("bench-feeder-spool");
+        Path spoolDir = Files.createTempDirectory("bench-feeder-spool");
         try (JedisPooled jedis = new JedisPooled(rc.hostAndPort(), rc.clientConfig());
              Spool spool = Spool.open(spoolDir);
              StreamPublisher publisher = new StreamPublisher(rc, StreamWriterSettings.defaults(), spool, System::nanoTime,
@@ -81,11 +86,11 @@ public final class BenchFeeder {
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             long finalLag = lag(jedis);
-            System.out.printf(java.util.Locale.ROOT, "fed=%d seconds=%.1f rate=%.0f max_lag=%d final_lag=%d start_ms=%d%n", fed,
+            System.out.printf(Locale.ROOT, "fed=%d seconds=%.1f rate=%.0f max_lag=%d final_lag=%d start_ms=%d%n", fed,
                     secs, fed / secs, Math.max(maxLag, finalLag), finalLag, startMs);
         } finally {
-            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(spoolDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            try (Stream<Path> files = Files.walk(spoolDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
