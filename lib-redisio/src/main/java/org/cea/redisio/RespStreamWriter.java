@@ -38,6 +38,8 @@ final class RespStreamWriter implements StreamWriter {
     private static final int XADD_ARGS = 16;
     private static final int XADD_ARGS_FLAGS = 18;
     private static final byte[] HEX = ascii("0123456789ABCDEF");
+    /** The two upper-case hex digits of every byte value: HEX_PAIRS[2 * b], HEX_PAIRS[2 * b + 1]. */
+    private static final byte[] HEX_PAIRS = hexPairs();
     private static final String[] UNAVAILABLE_PREFIXES = {"OOM", "LOADING", "BUSY", "READONLY", "MASTERDOWN",
         "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "NOAUTH"};
 
@@ -59,6 +61,10 @@ final class RespStreamWriter implements StreamWriter {
     private byte[] buf = new byte[64 * 1024];
     private int pos;
     private String lastId;
+    /** The millisecond part of the last entry id encoded, and its digits. */
+    private long idMs = -1;
+    private final byte[] idMsDigits = new byte[20];
+    private int idMsLen;
 
     private RespStreamWriter(RedisConfig config, Socket socket, StreamWriterSettings settings) throws IOException {
         this.config = config;
@@ -250,12 +256,14 @@ final class RespStreamWriter implements StreamWriter {
         bulkId(f.id(), f.extended());
         raw(F_DATA);
         bulkData(f);
+        // ts is ts_us / 1000: the digits of ts_us are converted once and ts is their prefix
+        int n = digitsOf(f.timestampMicros());
         raw(F_TS);
-        bulkLong(f.timestampMillis());
+        bulkDigitsPrefix(n);
         raw(F_DLC);
-        bulkLong(f.dlc());
+        bulkSmall(f.dlc());
         raw(F_TS_US);
-        bulkLong(f.timestampMicros());
+        bulkDigits(n);
         if (flags) {
             raw(F_FLAGS);
             bulkAscii((f.rtr() ? "R" : "") + (f.error() ? "E" : "") + (f.fd() ? "F" : ""));
@@ -320,10 +328,19 @@ final class RespStreamWriter implements StreamWriter {
         }
         long ms = e.millis();
         long seq = e.seq();
-        int nm = decimalLength(ms);
+        if (ms != idMs) {
+            // hundreds of entries share a millisecond at full speed: convert its digits once
+            idMs = ms;
+            idMsLen = decimalLength(ms);
+            long t = ms;
+            for (int i = idMsLen - 1; i >= 0; i--, t /= 10) {
+                idMsDigits[i] = (byte) ('0' + t % 10);
+            }
+        }
         int ns = decimalLength(seq);
-        lengthHeader(nm + 1 + ns);
-        putLong(ms, nm);
+        lengthHeader(idMsLen + 1 + ns);
+        System.arraycopy(idMsDigits, 0, buf, pos, idMsLen);
+        pos += idMsLen;
         buf[pos++] = '-';
         putLong(seq, ns);
         crlf();
@@ -346,11 +363,35 @@ final class RespStreamWriter implements StreamWriter {
         pos += n;
     }
 
-    private void bulkLong(long v) {
-        int n = digitsOf(v);
+    /** The last {@code n} digits written by {@link #digitsOf} as a bulk string. */
+    private void bulkDigits(int n) {
         lengthHeader(n);
         System.arraycopy(digits, digits.length - n, buf, pos, n);
         pos += n;
+        crlf();
+    }
+
+    /**
+     * The value of the last {@code n} digits from {@link #digitsOf} divided by 1000, as a bulk
+     * string: those digits without their last three, or 0.
+     */
+    private void bulkDigitsPrefix(int n) {
+        if (n <= 3) {
+            lengthHeader(1);
+            buf[pos++] = '0';
+        } else {
+            lengthHeader(n - 3);
+            System.arraycopy(digits, digits.length - n, buf, pos, n - 3);
+            pos += n - 3;
+        }
+        crlf();
+    }
+
+    /** A small non-negative count as a bulk string, leaving {@link #digits} alone. */
+    private void bulkSmall(int v) {
+        int n = v < 10 ? 1 : v < 100 ? 2 : decimalLength(v);
+        lengthHeader(n);
+        putDigits(v);
         crlf();
     }
 
@@ -376,8 +417,8 @@ final class RespStreamWriter implements StreamWriter {
             if (i > 0) {
                 buf[pos++] = ' ';
             }
-            buf[pos++] = HEX[b >>> 4];
-            buf[pos++] = HEX[b & 0xF];
+            buf[pos++] = HEX_PAIRS[2 * b];
+            buf[pos++] = HEX_PAIRS[2 * b + 1];
         }
         crlf();
     }
@@ -549,6 +590,15 @@ final class RespStreamWriter implements StreamWriter {
                 // the socket is gone either way
             }
         }
+    }
+
+    private static byte[] hexPairs() {
+        byte[] t = new byte[512];
+        for (int b = 0; b < 256; b++) {
+            t[2 * b] = HEX[b >>> 4];
+            t[2 * b + 1] = HEX[b & 0xF];
+        }
+        return t;
     }
 
     private static byte[] ascii(String s) {

@@ -91,6 +91,49 @@ class StreamWriterIT {
         }
     }
 
+    /**
+     * The encoder's shortcuts: ts written as the digits of ts_us without the last three, the
+     * millisecond digits of numeric ids reused while the millisecond repeats, two-digit dlc.
+     * Expected values worked out by hand.
+     */
+    @Test
+    void numericIdsSmallTimestampsAndLongFramesEncodeExactly() {
+        String stream = key("shortcuts");
+        EntryIdGenerator ids = new EntryIdGenerator();
+        long[] micros = {0, 7, 999, 1000, 1001, 999_999, 1_000_000, 1_734_001_123_123_456L};
+        long[] wallMs = {5, 5, 5, 6, 6, 1_000, 1_000, 10_000};
+        List<FrameEntry> batch = new ArrayList<>();
+        for (int i = 0; i < micros.length; i++) {
+            batch.add(ids.nextEntry(wallMs[i], CanFrame.standard(0x100 + i, new byte[] {(byte) i, (byte) 0xF0}, micros[i])));
+        }
+        byte[] sixtyFour = new byte[64];
+        sixtyFour[63] = (byte) 0xAB;
+        batch.add(ids.nextEntry(10_000, new CanFrame(0x1FF, false, false, false, true, 1, 64, sixtyFour, 42_000)));
+        try (StreamWriter w = StreamWriter.connect(RedisConfig.fromUrl(redis.url()),
+                StreamWriterSettings.defaults().withStream(stream));
+             JedisPooled j = new JedisPooled(redis.url())) {
+            assertEquals(9, w.write(batch).written());
+            List<StreamEntry> got = j.xrange(stream, (StreamEntryID) null, (StreamEntryID) null);
+            List<String> gotIds = new ArrayList<>();
+            List<String> gotTs = new ArrayList<>();
+            List<String> gotTsUs = new ArrayList<>();
+            for (StreamEntry e : got) {
+                gotIds.add(e.getID().toString());
+                gotTs.add(e.getFields().get("ts"));
+                gotTsUs.add(e.getFields().get("ts_us"));
+            }
+            assertEquals(List.of("5-0", "5-1", "5-2", "6-0", "6-1", "1000-0", "1000-1", "10000-0", "10000-1"), gotIds);
+            assertEquals(List.of("0", "0", "0", "1", "1", "999", "1000", "1734001123123", "42"), gotTs);
+            assertEquals(List.of("0", "7", "999", "1000", "1001", "999999", "1000000", "1734001123123456", "42000"),
+                    gotTsUs);
+            assertEquals("07 F0", got.get(7).getFields().get("data"));
+            Map<String, String> fd = got.get(8).getFields();
+            assertEquals("64", fd.get("dlc"));
+            assertEquals("00 ".repeat(63) + "AB", fd.get("data"));
+            assertEquals("F", fd.get("flags"));
+        }
+    }
+
     @Test
     void resendingABatchWritesNothingTwice() {
         String stream = key("resend");
