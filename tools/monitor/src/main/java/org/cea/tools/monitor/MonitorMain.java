@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
@@ -24,8 +26,9 @@ import org.jline.terminal.TerminalBuilder;
  * {@code can-monitor db|redis}: the terminal monitors. {@code db} tails the database (newest
  * messages, counts per type, write rate); {@code redis} shows {@code worker:status}, the stream
  * lengths, every live sensor and the newest service failures. Full screen (JLine) when stdout is a
- * terminal, else (or with {@code --once}) one plain-text snapshot. Exit 0 normally (also when the
- * snapshot says DOWN), 2 on bad flags, 1 on a fatal error.
+ * terminal, else (or with {@code --once}) one plain-text snapshot. Exit 0 normally, 3 when a
+ * snapshot says the database or Redis is DOWN (so {@code --once} serves as a health check), 2 on bad
+ * flags, 1 on a fatal error.
  */
 public final class MonitorMain {
     private static final String USAGE = "usage: can-monitor db [--db-url URL] [--limit N] [--interval S] [--once]\n"
@@ -71,17 +74,24 @@ public final class MonitorMain {
         return flags.run(o, o.has(flags.once) || System.console() == null, out, err);
     }
 
-    /** Shows one snapshot, or runs the full-screen loop until the user quits. */
-    static int show(Supplier<List<String>> frames, boolean once, Duration interval, String title, PrintStream out,
-                    PrintStream err) {
+    /** Exit status of a snapshot that shows the database or Redis DOWN. */
+    static final int EXIT_DOWN = 3;
+
+    /**
+     * Shows one snapshot ({@link #EXIT_DOWN} when it is not {@code up}), or runs the full-screen
+     * loop until the user quits.
+     */
+    static <S> int show(Supplier<S> collect, Function<S, List<String>> render, Predicate<S> up, boolean once,
+                        Duration interval, String title, PrintStream out, PrintStream err) {
         if (once) {
-            frames.get().forEach(out::println);
+            S snapshot = collect.get();
+            render.apply(snapshot).forEach(out::println);
             out.flush();
-            return 0;
+            return up.test(snapshot) ? 0 : EXIT_DOWN;
         }
         try (Terminal terminal = TerminalBuilder.builder().system(true).name(title).build()) {
-            new Tui(terminal, interval, frames, title + " · refresh every " + seconds(interval)
-                    + " s · q or Ctrl+C quits").run();
+            new Tui(terminal, interval, () -> render.apply(collect.get()), title + " · refresh every "
+                    + seconds(interval) + " s · q or Ctrl+C quits").run();
             return 0;
         } catch (IOException | UncheckedIOException e) {
             err.println(title + ": cannot use the terminal: " + Text.describe(e) + " (use --once)");
@@ -99,7 +109,8 @@ public final class MonitorMain {
         final OptionParser parser = new OptionParser();
         final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
         final OptionSpec<Void> once = parser.accepts("once",
-                "print one plain-text snapshot and exit (the default when stdout is not a terminal)");
+                "print one plain-text snapshot and exit, with status 3 when it shows the database or Redis DOWN"
+                + " (the default when stdout is not a terminal)");
         final OptionSpec<Double> interval = parser.accepts("interval", "refresh period, seconds (0.2..3600)")
                 .withRequiredArg().ofType(Double.class).defaultsTo(2.0);
 
@@ -174,7 +185,8 @@ public final class MonitorMain {
         int run(OptionSet o, boolean once, PrintStream out, PrintStream err) {
             ZoneId zone = ZoneId.systemDefault();
             try (DbCollector c = new DbCollector(url(o), o.valueOf(limit), System::currentTimeMillis, System::nanoTime)) {
-                return show(() -> DbView.render(c.collect(), zone), once, interval(o), name, out, err);
+                return show(c::collect, snap -> DbView.render(snap, zone), DbSnapshot::up, once, interval(o), name, out,
+                        err);
             }
         }
     }
@@ -231,7 +243,8 @@ public final class MonitorMain {
             }
             ZoneId zone = ZoneId.systemDefault();
             try (RedisCollector c = new RedisCollector(config(o), sensors, o.valueOf(failures), System::currentTimeMillis)) {
-                return show(() -> RedisView.render(c.collect(), zone), once, interval(o), name, out, err);
+                return show(c::collect, snap -> RedisView.render(snap, zone), RedisSnapshot::up, once, interval(o), name,
+                        out, err);
             }
         }
     }

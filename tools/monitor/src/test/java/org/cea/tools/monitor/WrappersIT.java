@@ -73,11 +73,20 @@ class WrappersIT {
     }
 
     @Test
-    void redisMonitorShowsDownWithoutAStackTraceAndExitsZero() {
+    void redisMonitorShowsDownWithoutAStackTraceAndExitsThree() {
         Run r = run("monitor_redis_backend.sh", "--redis-url", "redis://127.0.0.1:" + Processes.freePort());
-        assertEquals(0, r.exit(), r.err());
+        assertEquals(3, r.exit(), r.err());
         assertTrue(r.out().lines().toList().get(1).startsWith("redis: DOWN — "), r.out());
         assertFalse((r.out() + r.err()).contains("Exception") || (r.out() + r.err()).contains("\tat "), r.out() + r.err());
+    }
+
+    @Test
+    void dbMonitorSnapshotOfAnUnreachableDatabaseSaysDownAndExitsThree() {
+        String url = "postgresql://cea:secret@127.0.0.1:" + Processes.freePort() + "/cea";
+        Run r = run("monitor_can_db.sh", "--once", "--db-url", url);
+        assertEquals(3, r.exit(), r.out() + r.err());
+        assertTrue(r.out().lines().toList().get(1).startsWith("database: DOWN — "), r.out());
+        assertFalse(r.out().contains("secret"), r.out());
     }
 
     @Test
