@@ -6,18 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.cea.candecode.facility.SensorSpec;
 import org.cea.redisio.LiveStateReader;
 import org.cea.redisio.LiveValue;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.RedisIoException;
+import org.cea.redisio.RedisUnavailableException;
 import org.cea.redisio.StreamSchema;
 import org.cea.redisio.WorkerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -68,27 +71,51 @@ final class RedisCollector implements AutoCloseable {
         this.status = new WorkerStatus(jedis);
     }
 
-    /** One snapshot; an outage becomes a {@link RedisSnapshot#down} snapshot. */
+    /**
+     * One snapshot; an outage becomes a {@link RedisSnapshot#down} snapshot. A key that Redis
+     * refuses to read (a {@code WRONGTYPE} written by hand, say) only blanks its own section and is
+     * listed in {@link RedisSnapshot#problems()}: Redis is up, and the other sections still help.
+     */
     RedisSnapshot collect() {
         if (closed.get()) {
             throw new IllegalStateException("RedisCollector is closed");
         }
         long now = wallMillis.getAsLong();
+        List<String> problems = new ArrayList<>();
         try {
-            Map<String, String> worker = status.read();
-            long raw = jedis.xlen(StreamSchema.STREAM);
-            long dead = jedis.xlen(StreamSchema.DEAD_LETTERS);
-            Map<String, LiveValue> values = live.read(names);
-            List<String> failed = failures == 0 ? List.of() : jedis.lrange(FAILURES_KEY, 0, failures - 1L);
+            Map<String, String> worker = part(WorkerStatus.KEY, status::read, Map.of(), problems);
+            long raw = part(StreamSchema.STREAM, () -> jedis.xlen(StreamSchema.STREAM), 0L, problems);
+            long dead = part(StreamSchema.DEAD_LETTERS, () -> jedis.xlen(StreamSchema.DEAD_LETTERS), 0L, problems);
+            Map<String, LiveValue> values = part("live keys", () -> live.read(names), Map.of(), problems);
+            List<String> failed = failures == 0 ? List.of()
+                    : part(FAILURES_KEY, () -> jedis.lrange(FAILURES_KEY, 0, failures - 1L), List.of(), problems);
             List<RedisSnapshot.Sensor> rows = new ArrayList<>(sensors.size());
             for (SensorSpec s : sensors) {
                 rows.add(new RedisSnapshot.Sensor(s.name(), s.unit(), values.get(s.name())));
             }
-            return new RedisSnapshot(config.maskedUrl(), now, null, worker, raw, dead, rows, failed);
+            return new RedisSnapshot(config.maskedUrl(), now, null, worker, raw, dead, rows, failed, problems);
         } catch (RedisIoException | JedisException e) {
             LOG.debug("redis {} unavailable", config.maskedUrl(), e);
             return RedisSnapshot.down(config.maskedUrl(), now, Text.describe(e));
         }
+    }
+
+    /**
+     * Reads one section; an error reply from a reachable Redis becomes a problem and the fallback,
+     * an unreachable Redis propagates (the whole snapshot is then DOWN).
+     */
+    private static <T> T part(String what, Supplier<T> read, T fallback, List<String> problems) {
+        try {
+            return read.get();
+        } catch (JedisDataException e) {
+            problems.add(what + ": " + e.getMessage());
+        } catch (RedisIoException e) {
+            if (e instanceof RedisUnavailableException) {
+                throw e;
+            }
+            problems.add(what + ": " + e.getMessage());
+        }
+        return fallback;
     }
 
     /** Closes the connection pool; idempotent. */

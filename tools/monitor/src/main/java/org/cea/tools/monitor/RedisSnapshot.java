@@ -16,15 +16,18 @@ import org.cea.redisio.LiveValue;
  * @param deadLength    entries in stream {@code can:dead}, &gt;= 0
  * @param sensors       every sensor of the facility profile, in profile order
  * @param failures      the newest entries of list {@code service:failures}, newest first
+ * @param problems      keys Redis refused to read (their sections are shown empty), with the reason
  */
 record RedisSnapshot(String target, long takenAtMillis, String error, Map<String, String> workerStatus,
-                     long rawLength, long deadLength, List<Sensor> sensors, List<String> failures) {
+                     long rawLength, long deadLength, List<Sensor> sensors, List<String> failures,
+                     List<String> problems) {
     /** Copies the collections and checks the lengths. */
     RedisSnapshot {
         Objects.requireNonNull(target, "target");
         workerStatus = Map.copyOf(workerStatus);
         sensors = List.copyOf(sensors);
         failures = List.copyOf(failures);
+        problems = List.copyOf(problems);
         if (rawLength < 0 || deadLength < 0) {
             throw new IllegalArgumentException("stream lengths must be >= 0, were " + rawLength + ", " + deadLength);
         }
@@ -33,7 +36,7 @@ record RedisSnapshot(String target, long takenAtMillis, String error, Map<String
     /** Redis could not be read: only the error is shown. */
     static RedisSnapshot down(String target, long takenAtMillis, String error) {
         return new RedisSnapshot(target, takenAtMillis, Objects.requireNonNull(error, "error"), Map.of(), 0, 0,
-                List.of(), List.of());
+                List.of(), List.of(), List.of());
     }
 
     /** True when Redis answered. */

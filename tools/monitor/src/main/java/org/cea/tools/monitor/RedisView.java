@@ -37,6 +37,9 @@ final class RedisView {
             return out;
         }
         out.add("redis: ok · " + "can:raw " + s.rawLength() + " entries · can:dead " + s.deadLength() + " entries");
+        for (String p : s.problems()) {
+            out.add("  unreadable: " + p);
+        }
         out.add("");
         worker(s.workerStatus(), s.takenAtMillis(), out);
         out.add("");

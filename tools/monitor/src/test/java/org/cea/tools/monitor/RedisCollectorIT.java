@@ -13,11 +13,13 @@ import java.util.stream.Collectors;
 import org.cea.candecode.facility.FacilityProfile;
 import org.cea.candecode.facility.SensorSpec;
 import org.cea.redisio.RedisConfig;
+import org.cea.redisio.StreamSchema;
 import org.cea.testsupport.Processes;
 import org.cea.testsupport.RedisServer;
 import org.cea.testsupport.TestServers;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.StreamEntryID;
 
 class RedisCollectorIT {
     private static List<SensorSpec> profileSensors() {
@@ -57,6 +59,26 @@ class RedisCollectorIT {
             assertTrue(lines.contains("sensors: " + sensors.size() + " in the profile · 2 live · " + stale
                     + " stale (no reading in 10 s)"), lines.toString());
             assertTrue(lines.contains("worker pi-test: updated 2.0 s ago"), lines.toString());
+        }
+    }
+
+    @Test
+    void aKeyOfTheWrongTypeBlanksOnlyItsSectionAndRedisStaysUp() {
+        try (RedisServer redis = RedisServer.start(false);
+             JedisPooled jedis = new JedisPooled(redis.url());
+             RedisCollector c = new RedisCollector(RedisConfig.fromUrl(redis.url()), profileSensors(), 5,
+                     System::currentTimeMillis)) {
+            jedis.set(RedisCollector.FAILURES_KEY, "written by hand");
+            jedis.xadd(StreamSchema.STREAM, StreamEntryID.NEW_ENTRY, Map.of("id", "0x101"));
+            RedisSnapshot s = c.collect();
+            assertTrue(s.up(), s.error());
+            assertEquals(1, s.rawLength());
+            assertEquals(List.of(), s.failures());
+            assertEquals(1, s.problems().size(), s.problems().toString());
+            assertTrue(s.problems().get(0).startsWith("service:failures: WRONGTYPE"), s.problems().get(0));
+            List<String> lines = RedisView.render(s, ZoneId.of("UTC"));
+            assertEquals("redis: ok · can:raw 1 entries · can:dead 0 entries", lines.get(1));
+            assertTrue(lines.get(2).startsWith("  unreadable: service:failures: WRONGTYPE"), lines.toString());
         }
     }
 

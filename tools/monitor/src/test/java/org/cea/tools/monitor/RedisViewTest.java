@@ -31,7 +31,7 @@ class RedisViewTest {
     @Test
     void rendersWorkerStreamsFailuresAndSensorsWithAgesAndStaleness() {
         RedisSnapshot s = new RedisSnapshot("redis://127.0.0.1:6390/0", NOW, null, worker(NOW - 3_000), 1200, 2,
-                sensors(), List.of("2025-12-31T23:59:00Z CEA service failed: can-worker.service (failed)"));
+                sensors(), List.of("2025-12-31T23:59:00Z CEA service failed: can-worker.service (failed)"), List.of());
         assertEquals(List.of(
                 "CEA Redis + backend status · redis://127.0.0.1:6390/0 · 2026-01-01 00:00:00 UTC",
                 "redis: ok · can:raw 1200 entries · can:dead 2 entries",
@@ -55,18 +55,18 @@ class RedisViewTest {
 
     @Test
     void flagsAWorkerStatusOlderThan30SecondsAsStale() {
-        RedisSnapshot s = new RedisSnapshot("redis://h:1/0", NOW, null, worker(NOW - 45_000), 0, 0, List.of(), List.of());
+        RedisSnapshot s = new RedisSnapshot("redis://h:1/0", NOW, null, worker(NOW - 45_000), 0, 0, List.of(), List.of(), List.of());
         List<String> lines = RedisView.render(s, UTC);
         assertEquals("worker pi-42: updated 45 s ago — STALE (no update for more than 30 s: is can-worker running?)",
                 lines.get(3));
         // exactly 30 s is still fresh, as in can-api's /health (age <= 30 s)
-        RedisSnapshot edge = new RedisSnapshot("redis://h:1/0", NOW, null, worker(NOW - 30_000), 0, 0, List.of(), List.of());
+        RedisSnapshot edge = new RedisSnapshot("redis://h:1/0", NOW, null, worker(NOW - 30_000), 0, 0, List.of(), List.of(), List.of());
         assertEquals("worker pi-42: updated 30 s ago", RedisView.render(edge, UTC).get(3));
     }
 
     @Test
     void saysWhenNoWorkerHasReportedAndWhenTheDatabaseIsDown() {
-        RedisSnapshot none = new RedisSnapshot("redis://h:1/0", NOW, null, Map.of(), 5, 0, List.of(), List.of());
+        RedisSnapshot none = new RedisSnapshot("redis://h:1/0", NOW, null, Map.of(), 5, 0, List.of(), List.of(), List.of());
         List<String> lines = RedisView.render(none, UTC);
         assertEquals("worker: no worker:status hash — is can-worker running?", lines.get(3));
         assertEquals("service failures: none", lines.get(5));
@@ -75,7 +75,7 @@ class RedisViewTest {
         Map<String, String> w = new java.util.HashMap<>(worker(NOW - 1_000));
         w.put("db", "down");
         w.put("last_error", "insert failed: connection refused");
-        RedisSnapshot dbDown = new RedisSnapshot("redis://h:1/0", NOW, null, w, 0, 0, List.of(), List.of());
+        RedisSnapshot dbDown = new RedisSnapshot("redis://h:1/0", NOW, null, w, 0, 0, List.of(), List.of(), List.of());
         assertEquals("  db DOWN · last error: insert failed: connection refused", RedisView.render(dbDown, UTC).get(6));
     }
 
