@@ -13,7 +13,6 @@ import org.cea.redisio.LiveStateReader;
 import org.cea.redisio.LiveValue;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.RedisIoException;
-import org.cea.redisio.RedisUnavailableException;
 import org.cea.redisio.StreamSchema;
 import org.cea.redisio.WorkerStatus;
 import org.slf4j.Logger;
@@ -73,7 +72,7 @@ final class RedisCollector implements AutoCloseable {
 
     /**
      * One snapshot; an outage becomes a {@link RedisSnapshot#down} snapshot. A key that Redis
-     * refuses to read (a {@code WRONGTYPE} written by hand, say) only blanks its own section and is
+     * holds the wrong type (written by hand, say) only blanks its own section and is
      * listed in {@link RedisSnapshot#problems()}: Redis is up, and the other sections still help.
      */
     RedisSnapshot collect() {
@@ -101,19 +100,19 @@ final class RedisCollector implements AutoCloseable {
     }
 
     /**
-     * Reads one section; an error reply from a reachable Redis becomes a problem and the fallback,
-     * an unreachable Redis propagates (the whole snapshot is then DOWN).
+     * Reads one section; a WRONGTYPE reply (the key holds another type) becomes a problem and the
+     * fallback. Anything else propagates, so an unreachable, loading or refusing (NOAUTH) Redis
+     * still makes the whole snapshot DOWN.
      */
     private static <T> T part(String what, Supplier<T> read, T fallback, List<String> problems) {
         try {
             return read.get();
-        } catch (JedisDataException e) {
-            problems.add(what + ": " + e.getMessage());
-        } catch (RedisIoException e) {
-            if (e instanceof RedisUnavailableException) {
+        } catch (JedisDataException | RedisIoException e) {
+            String m = String.valueOf(e.getMessage());
+            if (!m.contains("WRONGTYPE")) {
                 throw e;
             }
-            problems.add(what + ": " + e.getMessage());
+            problems.add(what + ": " + m.substring(m.indexOf("WRONGTYPE")));
         }
         return fallback;
     }

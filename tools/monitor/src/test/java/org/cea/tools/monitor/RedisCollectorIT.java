@@ -83,6 +83,20 @@ class RedisCollectorIT {
     }
 
     @Test
+    void aRedisThatRefusesTheConnectionWithoutAPasswordIsDownNotUnreadable() {
+        try (RedisServer redis = RedisServer.start(false);
+             RedisCollector c = new RedisCollector(RedisConfig.fromUrl(redis.url()), profileSensors(), 5,
+                     System::currentTimeMillis)) {
+            try (JedisPooled jedis = new JedisPooled(redis.url())) {
+                jedis.configSet("requirepass", "s3cret");
+            }
+            RedisSnapshot s = c.collect();
+            assertFalse(s.up(), "a NOAUTH Redis must be DOWN, was up with problems " + s.problems());
+            assertTrue(s.error().contains("NOAUTH") || s.error().contains("uthentication"), s.error());
+        }
+    }
+
+    @Test
     void reportsRedisDownWhenItIsKilledAndRecoversByItselfWhenItReturns() {
         try (RedisServer redis = RedisServer.start(false);
              RedisCollector c = new RedisCollector(RedisConfig.fromUrl(redis.url()), profileSensors(), 5,
