@@ -23,7 +23,7 @@ need util-linux command -v runuser
 # bench scripts and the Grafana dashboard generator (its staleness check runs in the tests)
 need python3 command -v python3
 if [ "$what" = test ] || [ "$what" = bench ]; then
-  # real SocketCAN tests run in a small VM (../shared/tools/vcan-vm)
+  # real SocketCAN tests run in a small VM (scripts/vcan-vm/run-in-vm.sh)
   need qemu-system-x86 command -v qemu-system-x86_64
   need busybox-static test -x /bin/busybox
   need kmod command -v modprobe

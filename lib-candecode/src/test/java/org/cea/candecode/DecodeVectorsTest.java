@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every vector of cantools' decode_vectors.json (expected values transcribed from cantools' tests). */
 class DecodeVectorsTest {
-    private static final Path CANTOOLS = TestServers.sharedTestdata().resolve("cantools");
+    private static final Path CANTOOLS = TestServers.testdata().resolve("cantools");
     private static final Map<String, Dbc> DBCS = new HashMap<>();
 
     static Stream<Arguments> vectors() throws IOException {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** The per-line results cantools produced for the socialledge log (socialledge_decode_logfmt.expected.jsonl). */
 class SocialledgeFixtureTest {
-    private static final Path CANTOOLS = TestServers.sharedTestdata().resolve("cantools");
+    private static final Path CANTOOLS = TestServers.testdata().resolve("cantools");
 
     @Test
     void agreesWithEveryLineOfTheCantoolsJsonFixture() throws IOException {

@@ -58,11 +58,14 @@ public final class TestServers {
         return root;
     }
 
-    /** {@code ../shared/testdata} beside the checkout. */
-    public static Path sharedTestdata() {
-        Path p = projectRoot().resolveSibling("shared").resolve("testdata");
+    /**
+     * {@code testdata/} in the checkout: data from outside the project (cantools' DBC files and
+     * decode fixtures, with their licence and provenance in {@code testdata/README.md}).
+     */
+    public static Path testdata() {
+        Path p = projectRoot().resolve("testdata");
         if (!Files.isDirectory(p)) {
-            throw new IllegalStateException("shared test data not found at " + p);
+            throw new IllegalStateException("test data not found at " + p + " (is the checkout complete?)");
         }
         return p;
     }

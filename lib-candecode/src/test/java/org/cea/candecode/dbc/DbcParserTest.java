@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DbcParserTest {
-    private static final Path CANTOOLS = TestServers.sharedTestdata().resolve("cantools");
+    private static final Path CANTOOLS = TestServers.testdata().resolve("cantools");
 
     private static Dbc parse(String text) {
         return DbcParser.parse("test.dbc", new StringReader(text));

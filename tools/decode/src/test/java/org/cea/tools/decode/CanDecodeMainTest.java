@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** can-decode against cantools' own CLI output for the socialledge fixtures. */
 class CanDecodeMainTest {
-    private static final Path CANTOOLS = TestServers.sharedTestdata().resolve("cantools");
+    private static final Path CANTOOLS = TestServers.testdata().resolve("cantools");
     private static final String SOCIALLEDGE = CANTOOLS.resolve("dbc/socialledge.dbc").toString();
 
     private record Run(int exit, String out, String err) {

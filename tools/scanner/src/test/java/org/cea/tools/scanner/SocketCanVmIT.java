@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real SocketCAN: inside a throw-away VM with vcan0 (../shared/tools/vcan-vm), the scanner reads
+ * Real SocketCAN: inside a throw-away VM with vcan0 (scripts/vcan-vm/run-in-vm.sh), the scanner reads
  * {@code socketcan:vcan0} while cangen/cansend send frames and can-utils' own {@code candump -L}
  * records the same bus. Every frame must reach the scanner's debug sink with the id, flags, data
  * and the kernel timestamp candump saw. The VM emulates the CPU (~12x slower): generous timeouts.
@@ -40,7 +40,7 @@ class SocketCanVmIT {
 
     @Test
     void everyFrameOnVcanArrivesWithIdDataAndKernelTimestamp() throws Exception {
-        Path vm = TestServers.projectRoot().resolveSibling("shared").resolve("tools/vcan-vm/run-in-vcan-vm.sh");
+        Path vm = TestServers.projectRoot().resolve("scripts/vcan-vm/run-in-vm.sh");
         assertTrue(Files.isExecutable(vm), vm + " missing");
         assertTrue(Processes.onPath("qemu-system-x86_64") != null && Processes.onPath("cangen") != null,
                 "qemu-system-x86 and can-utils are needed: run 'make deps'");
