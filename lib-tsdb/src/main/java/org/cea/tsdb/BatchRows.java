@@ -1,5 +1,6 @@
 package org.cea.tsdb;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,7 +14,7 @@ final class BatchRows {
     final int[] messageIndex;
     final List<ReadingRow> readings = new ArrayList<>();
     final int[] readingIndex;
-    final List<String> rejected = new ArrayList<>();
+    final List<Rejection> rejected = new ArrayList<>();
     private final int nullRows;
 
     BatchRows(List<MessageRow> inMessages, List<ReadingRow> inReadings) {
@@ -23,7 +24,7 @@ final class BatchRows {
         for (int i = 0; i < inMessages.size(); i++) {
             MessageRow m = inMessages.get(i);
             if (m == null) {
-                rejected.add("messages[" + i + "]: null row");
+                rejected.add(new Rejection(Rejection.Table.MESSAGES, i, null, null, "null row"));
             } else {
                 messageIndex[messages.size()] = i;
                 messages.add(m);
@@ -33,7 +34,7 @@ final class BatchRows {
         for (int i = 0; i < inReadings.size(); i++) {
             ReadingRow r = inReadings.get(i);
             if (r == null) {
-                rejected.add("readings[" + i + "]: null row");
+                rejected.add(new Rejection(Rejection.Table.READINGS, i, null, null, "null row"));
             } else {
                 readingIndex[readings.size()] = i;
                 readings.add(r);
@@ -48,15 +49,17 @@ final class BatchRows {
     }
 
     /** Records that message {@code k} (index into {@link #messages}) was refused by the database. */
-    void rejectMessage(int k, String reason) {
+    void rejectMessage(int k, SQLException e) {
         MessageRow m = messages.get(k);
-        rejected.add("messages[" + messageIndex[k] + "] (" + (m.sourceId() != null ? "source " + m.sourceId() + ", " : "")
-                + "can_id 0x" + Integer.toHexString(m.canId()).toUpperCase() + " at " + m.timestampMicros() + " us): " + reason);
+        rejected.add(new Rejection(Rejection.Table.MESSAGES, messageIndex[k], m.sourceId(), e.getSQLState(),
+                SqlErrors.message(e) + " (can_id 0x" + Integer.toHexString(m.canId()).toUpperCase() + " at "
+                        + m.timestampMicros() + " us)"));
     }
 
     /** Records that reading {@code k} (index into {@link #readings}) was refused by the database. */
-    void rejectReading(int k, String reason) {
+    void rejectReading(int k, SQLException e) {
         ReadingRow r = readings.get(k);
-        rejected.add("readings[" + readingIndex[k] + "] (" + r.sensor() + " at " + r.timeMicros() + " us): " + reason);
+        rejected.add(new Rejection(Rejection.Table.READINGS, readingIndex[k], null, e.getSQLState(),
+                SqlErrors.message(e) + " (" + r.sensor() + " at " + r.timeMicros() + " us)"));
     }
 }

@@ -74,7 +74,7 @@ final class PostgresStore implements Store {
     private Connection conn;
     private volatile Backend backend;
     private PostgresHistory history;
-    private String lastProblem;
+    private SQLException lastProblem;
 
     private PostgresStore(StoreUrl url) {
         this.url = url;
@@ -215,7 +215,7 @@ final class PostgresStore implements Store {
         int[] counts = run("writing a batch of " + rows.messages.size() + " messages and " + rows.readings.size()
                 + " readings", c -> writeRows(c, rows));
         if (!rows.rejected.isEmpty()) {
-            LOG.warn("batch on {}: {} rows rejected, first: {}", url, rows.rejected.size(), rows.rejected.get(0));
+            LOG.warn("batch on {}: {} rows rejected, first: {}", url, rows.rejected.size(), rows.rejected.get(0).describe());
         }
         return new WriteResult(counts[0], counts[1], counts[2], counts[3], rows.rejected);
     }
@@ -357,7 +357,7 @@ final class PostgresStore implements Store {
                 throw e;
             }
             c.rollback(sp);
-            lastProblem = SqlErrors.describe(e);
+            lastProblem = e;
             return null;
         }
     }

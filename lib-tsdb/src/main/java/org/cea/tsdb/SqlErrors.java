@@ -63,7 +63,11 @@ final class SqlErrors {
     /** Driver message with SQLSTATE, passwords masked. */
     static String describe(SQLException e) {
         String state = e.getSQLState();
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return StoreUrl.maskAll(m) + (state == null ? "" : " [SQLSTATE " + state + "]");
+        return message(e) + (state == null ? "" : " [SQLSTATE " + state + "]");
+    }
+
+    /** Driver message alone, passwords masked. */
+    static String message(SQLException e) {
+        return StoreUrl.maskAll(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 }

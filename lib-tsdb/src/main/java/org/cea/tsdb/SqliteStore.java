@@ -107,7 +107,7 @@ final class SqliteStore implements Store {
             throw fail("writing a batch of " + rows.messages.size() + " messages and " + rows.readings.size() + " readings", e);
         }
         if (!rows.rejected.isEmpty()) {
-            LOG.warn("batch on {}: {} rows rejected, first: {}", url, rows.rejected.size(), rows.rejected.get(0));
+            LOG.warn("batch on {}: {} rows rejected, first: {}", url, rows.rejected.size(), rows.rejected.get(0).describe());
         }
         return new WriteResult(counts[0], counts[1], counts[2], counts[3], rows.rejected);
     }
@@ -132,7 +132,7 @@ final class SqliteStore implements Store {
                         throw e;
                     }
                     c.rollback(sp);
-                    rows.rejectMessage(k, SqlErrors.describe(e));
+                    rows.rejectMessage(k, e);
                 }
             }
             writeReadings(c, rows, rd, counts, isolate);
@@ -191,7 +191,7 @@ final class SqliteStore implements Store {
                     throw e;
                 }
                 c.rollback(sp);
-                rows.rejectReading(k, SqlErrors.describe(e));
+                rows.rejectReading(k, e);
             }
         }
         if (!isolate && !rows.readings.isEmpty()) {

@@ -10,10 +10,11 @@ import java.util.List;
  * @param messagesSkipped  message rows already present (same source id), not written again
  * @param readingsWritten  {@code sensor_readings} rows inserted by this call
  * @param readingsSkipped  reading rows whose {@code (sensor, time)} already existed
- * @param rejected         one diagnostic line per rejected row ({@code "messages[3] (source 1-0): ..."}); never null
+ * @param rejected         one value per row that was not written (null, or refused by the database), in
+ *                         batch order, messages first; never null
  */
 public record WriteResult(int messagesWritten, int messagesSkipped, int readingsWritten, int readingsSkipped,
-                          List<String> rejected) {
+                          List<Rejection> rejected) {
     /** Checks counts are non-negative and copies the rejection list. */
     public WriteResult {
         if (messagesWritten < 0 || messagesSkipped < 0 || readingsWritten < 0 || readingsSkipped < 0) {

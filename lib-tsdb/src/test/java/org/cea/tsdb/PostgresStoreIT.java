@@ -120,9 +120,12 @@ class PostgresStoreIT extends StoreBehaviour {
         assertEquals(2, w.messagesWritten());
         assertEquals(1, w.readingsWritten());
         assertEquals(1, w.rejectedCount());
-        String line = w.rejected().get(0);
-        assertTrue(line.startsWith("messages[1] (source h-2, can_id 0x101 at " + (T0 + 2) + " us): "), line);
-        assertTrue(line.contains("SQLSTATE 22"), line);
+        Rejection rej = w.rejected().get(0);
+        assertEquals(Rejection.Table.MESSAGES, rej.table());
+        assertEquals(1, rej.index());
+        assertEquals("h-2", rej.sourceId());
+        assertTrue(rej.sqlState().startsWith("22"), rej.toString());
+        assertTrue(rej.message().contains("can_id 0x101 at " + (T0 + 2) + " us"), rej.toString());
         assertEquals("h-1,h-3", psql("SELECT string_agg(source_id, ',' ORDER BY id) FROM can_messages"));
         // the batch can be replayed: the good rows are skipped, the bad one is rejected again
         WriteResult again = store.writeBatch(List.of(pt100("h-1", T0 + 1, 1, 1), huge, pt100("h-3", T0 + 3, 1, 3)),

@@ -97,7 +97,8 @@ abstract class StoreBehaviour {
         WriteResult w = store.writeBatch(ms, rs);
         assertEquals(2, w.messagesWritten());
         assertEquals(1, w.readingsWritten());
-        assertEquals(List.of("messages[1]: null row", "readings[0]: null row"), w.rejected());
+        assertEquals(List.of(new Rejection(Rejection.Table.MESSAGES, 1, null, null, "null row"),
+                new Rejection(Rejection.Table.READINGS, 0, null, null, "null row")), w.rejected());
         assertEquals(2, store.recentMessages(MessageQuery.latest(10)).size());
     }
 

@@ -16,6 +16,7 @@ import org.cea.redisio.StreamSchema;
 import org.cea.tsdb.BadDataException;
 import org.cea.tsdb.MessageRow;
 import org.cea.tsdb.ReadingRow;
+import org.cea.tsdb.Rejection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,28 @@ final class BatchPreparer {
             List<MessageRow> out = new ArrayList<>(items.size());
             items.forEach(i -> out.add(i.message()));
             return out;
+        }
+
+        /**
+         * The item a rejected row of {@link #messages()} or {@link #readings()} came from.
+         *
+         * @throws IllegalArgumentException when the index is outside this batch
+         */
+        Item owner(Rejection r) {
+            if (r.table() == Rejection.Table.MESSAGES) {
+                if (r.index() >= items.size()) {
+                    throw new IllegalArgumentException("message index " + r.index() + " outside a batch of " + items.size());
+                }
+                return items.get(r.index());
+            }
+            int end = 0;
+            for (Item i : items) {
+                end += i.readings().size();
+                if (r.index() < end) {
+                    return i;
+                }
+            }
+            throw new IllegalArgumentException("reading index " + r.index() + " outside a batch of " + end + " readings");
         }
 
         /** All reading rows. */

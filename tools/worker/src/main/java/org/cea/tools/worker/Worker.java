@@ -3,7 +3,9 @@ package org.cea.tools.worker;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -12,8 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.cea.redisio.DeadLetters;
 import org.cea.redisio.LiveStateWriter;
 import org.cea.redisio.RawEntry;
@@ -24,6 +24,7 @@ import org.cea.redisio.StreamJanitor;
 import org.cea.redisio.WorkerStatus;
 import org.cea.tsdb.MessageRow;
 import org.cea.tsdb.ReadingRow;
+import org.cea.tsdb.Rejection;
 import org.cea.tsdb.StoreUnavailableException;
 import org.cea.tsdb.TsdbException;
 import org.cea.tsdb.WriteResult;
@@ -47,7 +48,6 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-    private static final Pattern REJECTED_SOURCE = Pattern.compile("\\(source ([0-9]+-[0-9]+)\\)");
     /** How often the loop looks for new entries while a commit is in progress, ms. */
     private static final long COMMIT_POLL_MS = 2;
     private static final long DB_THREAD_STOP_MS = 10_000;
@@ -386,7 +386,7 @@ final class Worker {
             try {
                 WriteResult r = write(List.of(item.message()), item.readings(), null);
                 if (!r.rejected().isEmpty()) {
-                    refused.add(new DeadLetters.Letter(item.id(), item.fields(), "database rejected: " + r.rejected().get(0)));
+                    refused.add(new DeadLetters.Letter(item.id(), item.fields(), "database rejected: " + r.rejected().get(0).describe()));
                 }
             } catch (StoreUnavailableException e) {
                 throw e;
@@ -398,23 +398,24 @@ final class Worker {
         deadLetter(refused);
     }
 
+    /**
+     * Dead-letters the entry behind each row the database refused. A refused reading dead-letters
+     * its entry too (its message row is stored; a replay of the letter skips it): the reading would
+     * otherwise be acknowledged and lost.
+     */
     private void settleRejected(BatchPreparer.Prepared p, WriteResult r) {
         if (r.rejected().isEmpty()) {
             return;
         }
-        List<DeadLetters.Letter> refused = new ArrayList<>();
-        for (String line : r.rejected()) {
-            Matcher m = REJECTED_SOURCE.matcher(line);
-            BatchPreparer.Item item = m.find() ? find(p, m.group(1)) : null;
-            if (item != null && line.startsWith("messages")) {
-                refused.add(new DeadLetters.Letter(item.id(), item.fields(), "database rejected: " + line));
-            } else {
-                LOG.error("database rejected a row: {}", line);
-                counters.lastError = "database rejected: " + line;
-            }
+        Map<String, DeadLetters.Letter> refused = new LinkedHashMap<>();
+        for (Rejection rej : r.rejected()) {
+            BatchPreparer.Item item = p.owner(rej);
+            refused.putIfAbsent(item.id(), new DeadLetters.Letter(item.id(), item.fields(),
+                    "database rejected " + rej.describe()));
         }
-        refuseUnlessSystemic(p, refused);
-        deadLetter(refused);
+        List<DeadLetters.Letter> letters = new ArrayList<>(refused.values());
+        refuseUnlessSystemic(p, letters);
+        deadLetter(letters);
     }
 
     /**
@@ -426,15 +427,6 @@ final class Worker {
             throw new StoreUnavailableException("database refused all " + refused.size() + " rows of a batch, e.g. "
                     + refused.get(0).reason(), null);
         }
-    }
-
-    private static BatchPreparer.Item find(BatchPreparer.Prepared p, String id) {
-        for (BatchPreparer.Item i : p.items()) {
-            if (i.id().equals(id)) {
-                return i;
-            }
-        }
-        return null;
     }
 
     private void deadLetter(List<DeadLetters.Letter> letters) {
