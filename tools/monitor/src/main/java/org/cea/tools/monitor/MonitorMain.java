@@ -25,13 +25,14 @@ import org.jline.terminal.TerminalBuilder;
 /**
  * {@code can-monitor db|redis}: the terminal monitors. {@code db} tails the database (newest
  * messages, counts per type, write rate); {@code redis} shows {@code worker:status}, the stream
- * lengths, every live sensor and the newest service failures. Full screen (JLine) when stdout is a
+ * lengths, every live sensor and the newest service failures; both show the parallel run's last
+ * comparison ({@code consistency:status}) after their status lines. Full screen (JLine) when stdout is a
  * terminal, else (or with {@code --once}) one plain-text snapshot. Exit 0 normally, 3 when a
  * snapshot says the database or Redis is DOWN (so {@code --once} serves as a health check), 2 on bad
  * flags, 1 on a fatal error.
  */
 public final class MonitorMain {
-    private static final String USAGE = "usage: can-monitor db [--db-url URL] [--limit N] [--interval S] [--once]\n"
+    private static final String USAGE = "usage: can-monitor db [--db-url URL] [--redis-url URL] [--limit N] [--interval S] [--once]\n"
             + "       can-monitor redis [--redis-url URL] [--failures N] [--etc DIR] [--interval S] [--once]\n"
             + "       (bin/monitor_can_db.sh and bin/monitor_redis_backend.sh; each takes --help)";
 
@@ -113,6 +114,9 @@ public final class MonitorMain {
                 + " (the default when stdout is not a terminal)");
         final OptionSpec<Double> interval = parser.accepts("interval", "refresh period, seconds (0.2..3600)")
                 .withRequiredArg().ofType(Double.class).defaultsTo(2.0);
+        final OptionSpec<String> redisUrl = parser.accepts("redis-url", "redis://[user:pass@]host:port[/db] "
+                + "(env REDIS_URL, default redis://127.0.0.1:6379; make demo's Redis is redis://127.0.0.1:6390)")
+                .withRequiredArg();
 
         Flags(String name) {
             this.name = name;
@@ -131,6 +135,13 @@ public final class MonitorMain {
 
         Duration interval(OptionSet o) {
             return Duration.ofMillis(Math.round(o.valueOf(interval) * 1000));
+        }
+
+        RedisConfig redisConfig(OptionSet o) {
+            String env = System.getenv("REDIS_URL");
+            String url = o.has(redisUrl) ? o.valueOf(redisUrl)
+                    : env != null && !env.isBlank() ? env : "redis://127.0.0.1:6379";
+            return RedisConfig.fromUrl(url).withSocketTimeoutMs(2_000);
         }
 
         abstract String synopsis();
@@ -161,9 +172,10 @@ public final class MonitorMain {
 
         @Override
         String synopsis() {
-            return "usage: monitor_can_db.sh [--db-url URL] [--limit N] [--interval S] [--once]\n"
+            return "usage: monitor_can_db.sh [--db-url URL] [--redis-url URL] [--limit N] [--interval S] [--once]\n"
                     + "Database tail: newest decoded messages, messages per type over the last minute and hour,\n"
-                    + "rows/s written and the backend. q or Ctrl+C quits.";
+                    + "rows/s written and the backend; the parallel run's last comparison (consistency:status in\n"
+                    + "Redis, from bin/can-consistency). q or Ctrl+C quits.";
         }
 
         @Override
@@ -174,6 +186,7 @@ public final class MonitorMain {
                 throw new IllegalArgumentException("--limit must be 1..1000, was " + n);
             }
             DbCollector.checkUrl(url(o));
+            redisConfig(o);
         }
 
         String url(OptionSet o) {
@@ -184,18 +197,17 @@ public final class MonitorMain {
         @Override
         int run(OptionSet o, boolean once, PrintStream out, PrintStream err) {
             ZoneId zone = ZoneId.systemDefault();
-            try (DbCollector c = new DbCollector(url(o), o.valueOf(limit), System::currentTimeMillis, System::nanoTime)) {
-                return show(c::collect, snap -> DbView.render(snap, zone), DbSnapshot::up, once, interval(o), name, out,
-                        err);
+            try (DbCollector c = new DbCollector(url(o), o.valueOf(limit), System::currentTimeMillis, System::nanoTime);
+                 ParallelCollector p = new ParallelCollector(redisConfig(o))) {
+                return show(() -> new Screen<>(c.collect(), p.collect()),
+                        s -> s.render(DbView.render(s.main(), zone), s.main().takenAtMillis(), zone),
+                        s -> s.main().up(), once, interval(o), name, out, err);
             }
         }
     }
 
     /** {@code can-monitor redis}. */
     private static final class RedisFlags extends Flags {
-        final OptionSpec<String> redisUrl = parser.accepts("redis-url", "redis://[user:pass@]host:port[/db] "
-                + "(env REDIS_URL, default redis://127.0.0.1:6379; make demo's Redis is redis://127.0.0.1:6390)")
-                .withRequiredArg();
         final OptionSpec<Integer> failures = parser.accepts("failures", "newest service:failures entries shown, 0..100")
                 .withRequiredArg().ofType(Integer.class).defaultsTo(5);
         final OptionSpec<String> etc = parser.accepts("etc", "directory of facility.json and cea.dbc "
@@ -209,7 +221,8 @@ public final class MonitorMain {
         String synopsis() {
             return "usage: monitor_redis_backend.sh [--redis-url URL] [--failures N] [--etc DIR] [--interval S] [--once]\n"
                     + "Redis + backend status: worker:status (STALE after 30 s), can:raw and can:dead lengths, every\n"
-                    + "live sensor (stale after 10 s without a reading), newest service:failures. q or Ctrl+C quits.\n"
+                    + "live sensor (stale after 10 s without a reading), newest service:failures, the parallel run's\n"
+                    + "last comparison (consistency:status, from bin/can-consistency). q or Ctrl+C quits.\n"
                     + "For make demo: --redis-url redis://127.0.0.1:6390 (or its CEA_DEMO_REDIS_PORT).";
         }
 
@@ -220,14 +233,7 @@ public final class MonitorMain {
             if (n < 0 || n > 100) {
                 throw new IllegalArgumentException("--failures must be 0..100, was " + n);
             }
-            config(o);
-        }
-
-        RedisConfig config(OptionSet o) {
-            String env = System.getenv("REDIS_URL");
-            String url = o.has(redisUrl) ? o.valueOf(redisUrl)
-                    : env != null && !env.isBlank() ? env : "redis://127.0.0.1:6379";
-            return RedisConfig.fromUrl(url).withSocketTimeoutMs(2_000);
+            redisConfig(o);
         }
 
         @Override
@@ -242,10 +248,22 @@ public final class MonitorMain {
                 return 1;
             }
             ZoneId zone = ZoneId.systemDefault();
-            try (RedisCollector c = new RedisCollector(config(o), sensors, o.valueOf(failures), System::currentTimeMillis)) {
-                return show(c::collect, snap -> RedisView.render(snap, zone), RedisSnapshot::up, once, interval(o), name,
-                        out, err);
+            try (RedisCollector c = new RedisCollector(redisConfig(o), sensors, o.valueOf(failures),
+                    System::currentTimeMillis); ParallelCollector p = new ParallelCollector(redisConfig(o))) {
+                return show(() -> new Screen<>(c.collect(), p.collect()),
+                        s -> s.render(RedisView.render(s.main(), zone), s.main().takenAtMillis(), zone),
+                        s -> s.main().up(), once, interval(o), name, out, err);
             }
+        }
+    }
+
+    /**
+     * A monitor's snapshot with the parallel-run state read beside it; only the snapshot decides
+     * the exit status (Redis being unreachable does not make the database monitor DOWN).
+     */
+    private record Screen<S>(S main, ParallelState parallel) {
+        List<String> render(List<String> screen, long now, ZoneId zone) {
+            return ParallelView.insert(screen, ParallelView.render(parallel, now, zone));
         }
     }
 

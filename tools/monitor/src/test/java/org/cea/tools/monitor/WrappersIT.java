@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.cea.redisio.ConsistencyStatus;
 import org.cea.testsupport.Processes;
 import org.cea.testsupport.RedisServer;
 import org.cea.testsupport.TestServers;
@@ -108,6 +109,63 @@ class WrappersIT {
             assertTrue(lines.stream().anyMatch(l -> l.contains("  0x201          2  PT100       " + Fixtures.PT100_JSON)),
                     r.out());
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("  dry_bulb_b 23.55 (")), r.out());
+        } finally {
+            Processes.deleteTree(dir);
+        }
+    }
+
+    @Test
+    void bothMonitorsShowTheParallelRunsLastComparisonAfterTheirStatusLines() {
+        RedisServer redis = TestServers.redis();
+        long now = System.currentTimeMillis();
+        long minute = now / 60_000 * 60_000 - 120_000;
+        String diff = "2026-01-01 10:03 0x101: legacy 60 rows, database 59 (1 only in legacy)";
+        try (JedisPooled jedis = new JedisPooled(redis.url())) {
+            Fixtures.writeRedis(jedis, now);
+            new ConsistencyStatus(jedis).publish(new ConsistencyStatus.Result(ConsistencyStatus.Outcome.DIFFER, now - 5_000,
+                    minute - 59_000 * 60, minute + 120_000, 60, 1, 1, 600, 599, minute, 10, 9, diff, minute, "",
+                    "jdbc:sqlite:/l.db", "jdbc:sqlite:/d.db", 100));
+        }
+        Path dir = Processes.tempDir("cea-monitor-");
+        try {
+            String url = "jdbc:sqlite:" + dir.resolve("cea.db");
+            try (Store store = Store.open(url)) {
+                Fixtures.writeMessages(store, now);
+            }
+            for (Run r : List.of(run("monitor_redis_backend.sh", "--once", "--redis-url", redis.url()),
+                    run("monitor_can_db.sh", "--once", "--db-url", url, "--redis-url", redis.url()))) {
+                assertEquals(0, r.exit(), r.err());
+                List<String> lines = r.out().lines().toList();
+                int blank = lines.indexOf("");
+                // 60 compared minutes: 600 legacy rows = 10.0 per minute, 599 database rows = 9.98 -> 10.0
+                assertTrue(lines.get(blank + 1).startsWith("parallel run: DIFFER · last comparison "), r.out());
+                assertTrue(lines.get(blank + 1).endsWith(" ago) over 61 min: 60 minutes compared, 1 differ, 1 open"),
+                        r.out());
+                assertTrue(lines.get(blank + 2).startsWith("  rows per minute: legacy 10.0 · database 10.0 on average;"
+                        + " newest minute "), r.out());
+                assertTrue(lines.get(blank + 2).endsWith(": legacy 10 · database 9"), r.out());
+                assertEquals("  newest difference: " + diff, lines.get(blank + 3), r.out());
+                assertEquals("", lines.get(blank + 4), r.out());
+            }
+        } finally {
+            Processes.deleteTree(dir);
+        }
+    }
+
+    @Test
+    void dbMonitorWithRedisUnreachableSaysSoAndStaysUp() {
+        Path dir = Processes.tempDir("cea-monitor-");
+        try {
+            String url = "jdbc:sqlite:" + dir.resolve("cea.db");
+            try (Store store = Store.open(url)) {
+                Fixtures.writeMessages(store, System.currentTimeMillis());
+            }
+            int port = Processes.freePort();
+            Run r = run("monitor_can_db.sh", "--once", "--db-url", url, "--redis-url", "redis://127.0.0.1:" + port);
+            assertEquals(0, r.exit(), r.out() + r.err());
+            List<String> lines = r.out().lines().toList();
+            assertTrue(lines.get(lines.indexOf("") + 1).startsWith("parallel run: unknown — consistency:status at redis://127.0.0.1:"
+                    + port + "/0 unreadable: "), r.out());
         } finally {
             Processes.deleteTree(dir);
         }
