@@ -42,7 +42,8 @@ if [ -d /etc/grafana/provisioning ]; then
   echo "Grafana provisioning installed: give grafana-server CEA_DB_HOST, CEA_DB_NAME, CEA_READER_USER and"
   echo "CEA_READER_PASSWORD (README, section Grafana), then: systemctl restart grafana-server"
 fi
-install -m 0644 "$root"/etc/systemd/*.service "$unitdir/"
+# the timers too (cea-consistency.timer: enabled by hand for the parallel run, docs/MIGRATION.md)
+install -m 0644 "$root"/etc/systemd/*.service "$root"/etc/systemd/*.timer "$unitdir/"
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl daemon-reload
   systemctl enable can-scanner.service can-worker.service can-api.service
