@@ -1,5 +1,6 @@
 package org.cea.tools.consistency;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -167,7 +168,7 @@ final class Comparison {
         final long start;
         long legacyRows;
         long databaseRows;
-        final List<MinuteDigest[]> differing = new java.util.ArrayList<>();
+        final List<MinuteDigest[]> differing = new ArrayList<>();
 
         Minute(long start) {
             this.start = start;

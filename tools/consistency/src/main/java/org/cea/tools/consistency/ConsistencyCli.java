@@ -174,6 +174,10 @@ public final class ConsistencyCli {
             Thread.currentThread().interrupt();
             err.println("can-consistency: interrupted; nothing recorded");
             return FAILED;
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure", e);
+            err.println("can-consistency: unexpected failure: " + e + "; nothing recorded, run it again");
+            return FAILED;
         }
     }
 

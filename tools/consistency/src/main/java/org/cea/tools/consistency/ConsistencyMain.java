@@ -19,6 +19,10 @@ public final class ConsistencyMain {
      * @param args command-line flags
      */
     public static void main(String[] args) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // before the first logger exists: lifecycle lines would only clutter cron mail; warnings stay
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         Map<String, String> env = System.getenv();
         // bin/can-consistency says whether stderr (where the bar goes) is a terminal
         String tty = env.get("CAN_CONSISTENCY_TTY");
