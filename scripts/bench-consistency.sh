@@ -80,11 +80,18 @@ t0=$(now)
 CAN_CONSISTENCY_TTY=0 "$root/bin/can-consistency" --legacy "$work/legacy.db" --db-url "$db" --from "@$start_s" \
   --to "@$to_s" --no-record --quiet > "$work/cmp.out" 2> "$work/cmp.err" &
 pid=$!
-peak=0
+# peak RSS and CPU time of the JVM, and CPU time of the PostgreSQL backend serving it (found by its
+# application_name): on a shared machine CPU seconds say more than wall time
+peak=0 jvm_ticks=0 pg_ticks=0 backend=
 while kill -0 "$pid" 2>/dev/null; do
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
   [ "${hwm:-0}" -gt "$peak" ] && peak=$hwm
-  sleep 0.2
+  t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0); [ "${t:-0}" -gt "$jvm_ticks" ] && jvm_ticks=$t
+  [ -n "$backend" ] || backend=$(psql_ -d postgres -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'cea-tsdb-digests'" 2>/dev/null || true)
+  if [ -n "$backend" ]; then
+    t=$(awk '{print $14 + $15}' "/proc/$backend/stat" 2>/dev/null || echo 0); [ "${t:-0}" -gt "$pg_ticks" ] && pg_ticks=$t
+  fi
+  sleep 0.5
 done
 set +e; wait "$pid"; rc=$?; set -e
 secs=$(calc "$(now) - $t0")
@@ -99,6 +106,10 @@ printf 'references: sqlite3 scan of the same columns %s s (%s rows/s), psql coun
   "$ref_sqlite" "$(awk "BEGIN { printf \"%d\", $rows / $ref_sqlite }")" "$ref_pg" "$(awk "BEGIN { printf \"%d\", $rows / $ref_pg }")"
 printf 'can-consistency: %s rows per side over %s days in %s s = %s rows/s per side, peak RSS %s MB (wall time includes JVM start)\n' \
   "$rows" "$days" "$secs" "$per_side" "$peak_mb"
+tck=$(getconf CLK_TCK)
+printf 'CPU: can-consistency JVM %s s (legacy side and merge, %s rows per CPU-second), PostgreSQL backend %s s (database side, %s rows per CPU-second); load average %s\n' \
+  "$(calc "$jvm_ticks / $tck")" "$(awk "BEGIN { printf \"%d\", $rows * $tck / ($jvm_ticks + 1) }")" \
+  "$(calc "$pg_ticks / $tck")" "$(awk "BEGIN { printf \"%d\", $rows * $tck / ($pg_ticks + 1) }")" "$(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
 if [ "$per_side" -ge 200000 ]; then echo "rate: $per_side rows/s per side (target >= 200000): PASS"; else echo "rate: $per_side rows/s per side (target >= 200000): FAIL"; status=1; fi
 if [ "$peak_mb" -le 128 ]; then echo "memory: peak RSS ${peak_mb} MB (target <= 128 MB): PASS"; else echo "memory: peak RSS ${peak_mb} MB (target <= 128 MB): FAIL"; status=1; fi
