@@ -1,5 +1,6 @@
 package org.cea.tools.consistency;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -12,11 +13,12 @@ import org.cea.tsdb.TsdbException;
 
 /**
  * Compares two stores minute by minute and CAN id by CAN id over a range: the digests of a chunk
- * of minutes are computed on both sides at once (the database side on the given executor, the
- * legacy side on the caller's thread), merged, and each differing CAN id of a closed minute is
- * reported, the first ones with the rows present on one side only. Minutes from {@code openFrom}
- * on are still being written: counted, not compared. Memory is bounded by one chunk's digests and
- * one minute's rows of one CAN id.
+ * of minutes are computed on both sides at once (the legacy side on the caller's thread; the
+ * database side, where PostgreSQL hashes every row and so does most of the work, on the given
+ * executor over several connections, one chunk ahead per connection), merged in time order, and
+ * each differing CAN id of a closed minute is reported, the first ones with the rows present on
+ * one side only. Minutes from {@code openFrom} on are still being written: counted, not compared.
+ * Memory is bounded by a few chunks' digests and one minute's rows of one CAN id.
  */
 final class Comparison {
     /** Minutes whose digests are computed per query. */
@@ -38,22 +40,27 @@ final class Comparison {
     }
 
     private final MinuteDigests legacy;
-    private final MinuteDigests database;
+    private final List<MinuteDigests> database;
     private final ExecutorService databaseSide;
     private final int rowsListed;
     private final int detailLimit;
 
     /**
      * @param legacy       the scanner's legacy file
-     * @param database     the worker's database
-     * @param databaseSide runs the database's queries while the legacy side is read
+     * @param database     the worker's database, one reader per connection (at least one); chunk
+     *                     {@code k} is read on reader {@code k mod size}
+     * @param databaseSide runs the database's queries while the legacy side is read, with at least
+     *                     as many threads as there are readers
      * @param rowsListed   rows listed per side and difference, &gt;= 0
      * @param detailLimit  differences whose rows are fetched, &gt;= 0 (the rest are named with their counts)
      */
-    Comparison(MinuteDigests legacy, MinuteDigests database, ExecutorService databaseSide, int rowsListed,
+    Comparison(MinuteDigests legacy, List<MinuteDigests> database, ExecutorService databaseSide, int rowsListed,
                int detailLimit) {
+        if (database.isEmpty()) {
+            throw new IllegalArgumentException("at least one database reader is needed");
+        }
         this.legacy = legacy;
-        this.database = database;
+        this.database = List.copyOf(database);
         this.databaseSide = databaseSide;
         this.rowsListed = rowsListed;
         this.detailLimit = detailLimit;
@@ -72,19 +79,27 @@ final class Comparison {
      */
     Totals run(long fromMicros, long toMicros, long openFrom, Listener listener) throws InterruptedException {
         Totals t = new Totals();
-        for (long c = fromMicros; c < toMicros; c += CHUNK_MINUTES * MINUTE) {
-            long end = Math.min(toMicros, c + CHUNK_MINUTES * MINUTE);
-            long chunk = c;
-            Future<List<MinuteDigest>> other = databaseSide.submit(() -> database.digests(chunk, end));
-            List<MinuteDigest> mine;
-            try {
-                mine = legacy.digests(chunk, end);
-            } catch (RuntimeException e) {
-                other.cancel(true);
-                throw e;
+        long step = CHUNK_MINUTES * MINUTE;
+        ArrayDeque<Future<List<MinuteDigest>>> ahead = new ArrayDeque<>();
+        long next = fromMicros;
+        int k = 0;
+        try {
+            for (long c = fromMicros; c < toMicros; c += step, k++) {
+                // chunk j runs on reader j mod n; reader k mod n is free again once chunk k is merged
+                while (ahead.size() < database.size() && next < toMicros) {
+                    long s = next;
+                    long e = Math.min(toMicros, s + step);
+                    MinuteDigests reader = database.get((k + ahead.size()) % database.size());
+                    ahead.add(databaseSide.submit(() -> reader.digests(s, e)));
+                    next = e;
+                }
+                long end = Math.min(toMicros, c + step);
+                List<MinuteDigest> mine = legacy.digests(c, end);
+                merge(c, end, mine, await(ahead.poll()), openFrom, t, listener, database.get(k % database.size()));
+                listener.progress(end, t);
             }
-            merge(chunk, end, mine, await(other), openFrom, t, listener);
-            listener.progress(end, t);
+        } finally {
+            ahead.forEach(f -> f.cancel(true));
         }
         return t;
     }
@@ -105,7 +120,7 @@ final class Comparison {
 
     /** Walks the chunk minute by minute over both sorted digest lists. */
     private void merge(long from, long to, List<MinuteDigest> l, List<MinuteDigest> d, long openFrom, Totals t,
-                       Listener listener) {
+                       Listener listener, MinuteDigests reader) {
         int i = 0;
         int j = 0;
         for (long m = from; m < to; m += MINUTE) {
@@ -128,21 +143,21 @@ final class Comparison {
                 t.open(minute);
                 listener.open(m, minute.legacyRows, minute.databaseRows);
             } else {
-                closed(minute, t, listener);
+                closed(minute, t, listener, reader);
             }
         }
     }
 
-    private void closed(Minute minute, Totals t, Listener listener) {
+    private void closed(Minute minute, Totals t, Listener listener, MinuteDigests reader) {
         t.compared(minute);
         for (MinuteDigest[] pair : minute.differing) {
-            Difference diff = describe(minute.start, pair[0], pair[1], t.differences < detailLimit);
+            Difference diff = describe(reader, minute.start, pair[0], pair[1], t.differences < detailLimit);
             t.difference(diff);
             listener.difference(diff);
         }
     }
 
-    private Difference describe(long minute, MinuteDigest a, MinuteDigest b, boolean list) {
+    private Difference describe(MinuteDigests reader, long minute, MinuteDigest a, MinuteDigest b, boolean list) {
         int canId = a != null ? a.canId() : b.canId();
         long la = a == null ? 0 : a.rows();
         long lb = b == null ? 0 : b.rows();
@@ -150,7 +165,7 @@ final class Comparison {
             return Difference.counted(minute, canId, la, lb);
         }
         List<DigestRow> left = legacy.rows(minute, minute + MINUTE, canId, MAX_LISTED_ROWS);
-        List<DigestRow> right = database.rows(minute, minute + MINUTE, canId, MAX_LISTED_ROWS);
+        List<DigestRow> right = reader.rows(minute, minute + MINUTE, canId, MAX_LISTED_ROWS);
         if (left.size() >= MAX_LISTED_ROWS || right.size() >= MAX_LISTED_ROWS) {
             return new Difference(minute, canId, la, lb, false, List.of(), 0, List.of(), 0,
                     "more than " + MAX_LISTED_ROWS + " rows in the minute: rows not listed");

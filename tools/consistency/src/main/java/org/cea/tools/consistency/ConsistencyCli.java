@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
@@ -151,10 +152,12 @@ public final class ConsistencyCli {
     private int execute(ConsistencyConfig c, PrintStream out, PrintStream err, boolean terminal) {
         long start = nanos.getAsLong();
         Recorder recorder = c.redisUrl() == null ? null : new Recorder(RedisConfig.fromUrl(c.redisUrl()), err);
-        try (MinuteDigests l = MinuteDigests.open(c.legacy()); MinuteDigests d = MinuteDigests.open(c.database())) {
+        try (MinuteDigests l = MinuteDigests.open(c.legacy());
+             DatabaseReaders readers = DatabaseReaders.open(c.database(), DatabaseReaders.CONNECTIONS)) {
+            MinuteDigests d = readers.first();
             Report.Header h = new Report.Header(l.target(), l.backend(), d.target(), d.backend(), c.fromMicros(),
                     c.toMicros(), c.openFromMicros());
-            Comparison.Totals t = compare(c, l, d, h, out, err, terminal);
+            Comparison.Totals t = compare(c, l, readers.all(), h, out, err, terminal);
             long elapsed = nanos.getAsLong() - start;
             if (recorder != null) {
                 recorder.record(Recorder.result(h, t, wallMillis.getAsLong(), elapsed, zone));
@@ -181,12 +184,13 @@ public final class ConsistencyCli {
         }
     }
 
-    private Comparison.Totals compare(ConsistencyConfig c, MinuteDigests l, MinuteDigests d, Report.Header h,
+    private Comparison.Totals compare(ConsistencyConfig c, MinuteDigests l, List<MinuteDigests> d, Report.Header h,
                                       PrintStream out, PrintStream err, boolean terminal) throws InterruptedException {
         Progress progress = new Progress(err, terminal, c.progressSeconds(), nanos, zone);
         Report report = c.json() ? new JsonReport(out, zone) : new TextReport(out, c.quiet(), zone, progress::clear);
-        ExecutorService side = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "consistency-database");
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService side = Executors.newFixedThreadPool(d.size(), r -> {
+            Thread t = new Thread(r, "consistency-database-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

@@ -45,8 +45,8 @@ final class Format {
 
     /** The head of a difference: {@code 2026-11-26 10:03+01:00 0x101: legacy 60 rows, database 59 rows}. */
     static String head(Difference d, ZoneId zone) {
-        return minute(d.minuteMicros(), zone) + " " + canId(d.canId()) + ": legacy " + d.legacyRows() + " rows, database "
-                + d.databaseRows() + " rows";
+        return minute(d.minuteMicros(), zone) + " " + canId(d.canId()) + ": legacy " + rows(d.legacyRows())
+                + ", database " + rows(d.databaseRows());
     }
 
     /**
@@ -70,6 +70,11 @@ final class Format {
         if (!rows.isEmpty()) {
             sb.append(", first ").append(row(rows.get(0), zone));
         }
+    }
+
+    /** {@code 1 row}, {@code 60 rows}. */
+    static String rows(long n) {
+        return n + (n == 1 ? " row" : " rows");
     }
 
     /** Seconds with one decimal: {@code 6.2 s}. */

@@ -66,7 +66,7 @@ final class TextReport implements Report {
             print("  " + label + ": none");
             return;
         }
-        print("  " + label + ": " + total + (total == 1 ? " row" : " rows"));
+        print("  " + label + ": " + Format.rows(total));
         for (DigestRow r : rows) {
             print("    " + Format.row(r, zone));
         }
@@ -78,8 +78,8 @@ final class TextReport implements Report {
     @Override
     public void open(long minuteMicros, long legacyRows, long databaseRows) {
         if (!quiet && (legacyRows > 0 || databaseRows > 0)) {
-            print("open    " + Format.minute(minuteMicros, zone) + ": legacy " + legacyRows + " rows, database "
-                    + databaseRows + " rows (still being written: not compared)");
+            print("open    " + Format.minute(minuteMicros, zone) + ": legacy " + Format.rows(legacyRows) + ", database "
+                    + Format.rows(databaseRows) + " (still being written: not compared)");
         }
     }
 

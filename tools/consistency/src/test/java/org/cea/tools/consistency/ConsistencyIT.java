@@ -254,6 +254,39 @@ class ConsistencyIT {
     }
 
     @Test
+    void overManyChunksTheDifferencesComeInTimeOrderWithTheirRows() throws Exception {
+        // two more hours, one row every 30 s: 16 chunks of 15 minutes, read over two database connections
+        List<MessageRow> plain = new ArrayList<>();
+        List<MessageRow> entries = new ArrayList<>();
+        for (int m = 5; m < 125; m++) {
+            for (int s : new int[] {10, 40}) {
+                plain.add(new MessageRow(null, at(m, s), 0x404, false, 4, "LAB", 8, raw(0x404, m, s), null));
+                entries.add(new MessageRow("x-" + m + "-" + s, at(m, s), 0x404, false, 4, "LAB", 8, raw(0x404, m, s),
+                        null));
+            }
+        }
+        try (Store l = Store.open(legacy); Store d = Store.open(database)) {
+            l.writeBatch(plain, List.of());
+            d.writeBatch(entries, List.of());
+        }
+        // 10:47:40 (chunk 4) missing from the database, 11:58:10 (chunk 8) only in it, 12:04:10 (the last chunk) too
+        TestServers.postgres().psql(db, "DELETE FROM can_messages WHERE can_id = 1028 AND raw_data = '" + raw(0x404, 47, 40) + "'");
+        sqlite("DELETE FROM can_messages WHERE can_id = 1028 AND raw_data = '" + raw(0x404, 118, 10) + "'");
+        sqlite("DELETE FROM can_messages WHERE can_id = 1028 AND raw_data = '" + raw(0x404, 124, 10) + "'");
+        ConsistencyCliTest.Run r = run(NOON_MS + 3_600_000, RANGE, "--to=2026-01-01T12:05Z");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        List<String> differs = r.out().lines().filter(l -> l.startsWith("DIFFERS") || l.startsWith("    2026")).toList();
+        assertEquals(List.of("DIFFERS 2026-01-01 10:47+00:00 0x404: legacy 2 rows, database 1 row",
+                "    2026-01-01 10:47:40.000001+00:00 dlc 8 [04 2F 00 40 00 00 00 00]",
+                "DIFFERS 2026-01-01 11:58+00:00 0x404: legacy 1 row, database 2 rows",
+                "    2026-01-01 11:58:10.000001+00:00 dlc 8 [04 76 00 10 00 00 00 00]",
+                "DIFFERS 2026-01-01 12:04+00:00 0x404: legacy 1 row, database 2 rows",
+                "    2026-01-01 12:04:10.000001+00:00 dlc 8 [04 7C 00 10 00 00 00 00]"), differs);
+        assertTrue(r.out().lines().toList().get(r.out().lines().toList().size() - 1).contains(": 125 minutes compared,"
+                + " 3 differ, 0 open; legacy 278 rows, database 279 rows;"), r.out());
+    }
+
+    @Test
     void anUnreachableDatabaseExitsThreeAndIsRecordedAsAnError() {
         String down = "postgresql://cea_reader:secret@127.0.0.1:" + Processes.freePort() + "/cea_sensors";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
