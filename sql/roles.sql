@@ -30,6 +30,10 @@ GRANT USAGE ON SCHEMA public TO cea_writer, cea_reader;
 GRANT SELECT, INSERT ON can_messages, sensor_readings TO cea_writer;
 GRANT USAGE, SELECT ON SEQUENCE can_messages_id_seq TO cea_writer;
 GRANT SELECT ON can_messages, sensor_readings TO cea_reader;
+-- alert history: cea-automation appends (as cea_writer), can-api, the monitors and Grafana read
+GRANT SELECT, INSERT ON alert_events TO cea_writer;
+GRANT USAGE, SELECT ON SEQUENCE alert_events_id_seq TO cea_writer;
+GRANT SELECT ON alert_events TO cea_reader;
 -- the continuous aggregates exist only with TimescaleDB (community license)
 SELECT format('GRANT SELECT ON %I TO cea_writer, cea_reader', v)
   FROM unnest(ARRAY['sensor_readings_1m', 'sensor_readings_1h']) AS v

@@ -86,6 +86,33 @@ BEGIN
 END
 $$;
 
+-- The history of alert transitions (cea-automation, DESIGN.md "Automation"): one row per entry of
+-- the alerts:events stream, event_id = its entry id (a replayed event is written once). A plain
+-- table: a few rows a day.
+CREATE TABLE IF NOT EXISTS alert_events (
+    id BIGSERIAL PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,
+    ts TIMESTAMPTZ NOT NULL,
+    alert_id TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    transition TEXT NOT NULL,
+    state TEXT,
+    room TEXT,
+    sensor TEXT,
+    value DOUBLE PRECISION,
+    threshold DOUBLE PRECISION,
+    message TEXT,
+    since TIMESTAMPTZ,
+    fired_at TIMESTAMPTZ,
+    acked_by TEXT,
+    ack_note TEXT,
+    detail JSONB
+);
+CREATE INDEX IF NOT EXISTS idx_alert_events_ts ON alert_events (ts DESC);
+CREATE INDEX IF NOT EXISTS idx_alert_events_alert_id ON alert_events (alert_id, ts DESC);
+
 -- The four indexes of the mission schema, the idempotency keys (a unique index on a hypertable must
 -- include its time column), and an id index for tailing (ORDER BY id). On plain PostgreSQL the
 -- sensor_readings key was created above with the value included. Each is created only when missing:

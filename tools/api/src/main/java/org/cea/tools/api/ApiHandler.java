@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
 final class ApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String JSON = "application/json; charset=utf-8";
+    private static final String ALERTS_PREFIX = "/api/alerts/";
+    private static final String ACK_SUFFIX = "/ack";
+    /** Largest request body accepted (an acknowledgement), bytes. */
+    static final int MAX_BODY = 4_096;
     private final Endpoints endpoints;
     private final StaticContent content;
     private final Metrics metrics;
@@ -58,7 +62,7 @@ final class ApiHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, reply.immutable() ? "public, max-age=86400" : "no-cache");
         if (reply.status() == 405) {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            response.getHeaders().put(HttpHeader.ALLOW, path.endsWith(ACK_SUFFIX) ? "POST" : "GET, HEAD");
         }
         boolean head = "HEAD".equals(request.getMethod());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
@@ -69,6 +73,15 @@ final class ApiHandler extends Handler.Abstract {
 
     private Reply dispatch(Request request, String path, String[] route) {
         String method = request.getMethod();
+        if (path.startsWith(ALERTS_PREFIX) && path.endsWith(ACK_SUFFIX)) {
+            route[0] = "/api/alerts/{id}/ack";
+            if (!"POST".equals(method)) {
+                throw new ApiException(405, "method_not_allowed", "acknowledge with POST and a JSON body {\"by\": ..., \"note\": ...}", null);
+            }
+            params(query(request), Set.of());
+            String id = path.substring(ALERTS_PREFIX.length(), path.length() - ACK_SUFFIX.length());
+            return endpoints.alerts().ack(id, body(request));
+        }
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             route[0] = "method_not_allowed";
             throw new ApiException(405, "method_not_allowed", "method " + method + " not allowed; this API is read-only (GET)", null);
@@ -94,6 +107,12 @@ final class ApiHandler extends Handler.Abstract {
             case "/api/messages":
                 route[0] = path;
                 return endpoints.messages(params(raw, Set.of("limit", "type", "node", "after_id")));
+            case "/api/alerts":
+                route[0] = path;
+                return endpoints.alerts().active(params(raw, Set.of()));
+            case "/api/alerts/history":
+                route[0] = path;
+                return endpoints.alerts().history(params(raw, Set.of("from", "to", "limit", "alert", "rule", "room")));
             case "/api/stats":
                 route[0] = path;
                 return endpoints.stats(params(raw, Set.of("from", "to")));
@@ -114,6 +133,28 @@ final class ApiHandler extends Handler.Abstract {
         }
         route[0] = "not_found";
         throw ApiException.notFound("no such path: " + path + " (see /api/openapi.json)");
+    }
+
+    /**
+     * The request body as UTF-8 text: the only body the API takes is an acknowledgement, a small
+     * JSON object, so it must be declared {@code application/json} (which a cross-site HTML form
+     * cannot send without a CORS preflight) and be at most {@link #MAX_BODY} bytes.
+     */
+    private static String body(Request request) {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", "send the body as Content-Type: application/json, was "
+                    + (type == null ? "none" : "'" + type + "'"), null);
+        }
+        try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+            byte[] b = in.readNBytes(MAX_BODY + 1);
+            if (b.length > MAX_BODY) {
+                throw new ApiException(413, "payload_too_large", "request body larger than " + MAX_BODY + " bytes", null);
+            }
+            return new String(b, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw ApiException.badParameter(null, "cannot read the request body: " + e.getMessage());
+        }
     }
 
     private static QueryParams params(Map<String, List<String>> raw, Set<String> allowed) {

@@ -34,6 +34,7 @@ final class Endpoints {
     private final LiveHub hub;
     private final Clock clock;
     private final long staleAfterMs;
+    private final AlertEndpoints alerts;
 
     Endpoints(SensorCatalog catalog, LiveState live, HistorySource history, LiveHub hub, Clock clock, long staleAfterMs) {
         this.catalog = catalog;
@@ -42,6 +43,12 @@ final class Endpoints {
         this.hub = hub;
         this.clock = clock;
         this.staleAfterMs = staleAfterMs;
+        this.alerts = new AlertEndpoints(live, history, clock);
+    }
+
+    /** {@code /api/alerts*}. */
+    AlertEndpoints alerts() {
+        return alerts;
     }
 
     /** {@code GET /api/sensors}: every sensor's live value in one Redis round trip. */
@@ -105,11 +112,18 @@ final class Endpoints {
                 "counts", counts));
     }
 
-    /** {@code GET /health}: 200 when Redis, the database and the worker are all fine, else 503 naming the failing parts. */
+    /**
+     * {@code GET /health}: 200 {@code ok} when Redis, the database and the worker are fine, no
+     * sensor is stale and no critical alert fires; 503 {@code unavailable} naming the failing parts,
+     * or 503 {@code degraded} naming what is degraded ({@code stale_sensors}, {@code critical_alerts}).
+     */
     Reply health(QueryParams p) {
         List<String> failing = new ArrayList<>();
+        List<String> degraded = new ArrayList<>();
+        Map<String, Object> body = Json.obj("status", null, "failing", failing, "degraded", degraded, "ts", clock.millis());
         Map<String, Object> redis = Json.obj("ok", true, "live_subscription", hub.subscribed(), "ws_clients", hub.clients());
         Map<String, Object> worker = Json.obj("ok", null);
+        body.put("redis", redis);
         try {
             redis.put("ping_ms", live.ping() / 1e6);
             redis.put("stream_length", live.streamLength());
@@ -117,6 +131,7 @@ final class Endpoints {
             if (!Boolean.TRUE.equals(worker.get("ok"))) {
                 failing.add("worker");
             }
+            degraded.addAll(alerts.health(body, staleSensors(), catalog.names().size(), staleAfterMs));
         } catch (RedisIoException e) {
             redis.put("ok", false);
             redis.put("error", e.getMessage());
@@ -131,9 +146,25 @@ final class Endpoints {
             db.put("error", e.getMessage());
             failing.add("database");
         }
-        int status = failing.isEmpty() ? 200 : 503;
-        return Reply.json(status, Json.obj("status", failing.isEmpty() ? "ok" : "unavailable", "failing", failing,
-                "ts", clock.millis(), "redis", redis, "database", db, "worker", worker));
+        body.put("database", db);
+        body.put("worker", worker);
+        String status = !failing.isEmpty() ? "unavailable" : !degraded.isEmpty() ? "degraded" : "ok";
+        body.put("status", status);
+        return Reply.json("ok".equals(status) ? 200 : 503, body);
+    }
+
+    /** Profile sensors without a live reading within the stale limit, in profile order. */
+    private List<String> staleSensors() {
+        Map<String, LiveReading> all = live.readAll(catalog.names());
+        long now = clock.millis();
+        List<String> stale = new ArrayList<>();
+        for (String name : catalog.names()) {
+            LiveReading r = all.get(name);
+            if (r == null || r.isStale(now, staleAfterMs)) {
+                stale.add(name);
+            }
+        }
+        return stale;
     }
 
     private void workerHealth(Map<String, String> status, Map<String, Object> out) {

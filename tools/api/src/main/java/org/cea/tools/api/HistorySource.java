@@ -3,6 +3,8 @@ package org.cea.tools.api;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.cea.tsdb.AlertEventQuery;
+import org.cea.tsdb.AlertEventRow;
 
 /**
  * What the API reads from the database: an internal seam so the HTTP layer does not depend on
@@ -54,6 +56,9 @@ interface HistorySource extends AutoCloseable {
 
     /** Message counts per type in {@code [from, to)}. */
     Map<String, Long> countsByType(Instant from, Instant to);
+
+    /** Alert transitions from {@code alert_events}, newest first. */
+    List<AlertEventRow> alertHistory(AlertEventQuery q);
 
     /** Backend name for {@code /health}, e.g. {@code SQLITE}; asks the database (a cheap query). */
     String check();

@@ -7,6 +7,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.cea.redisio.ActiveAlerts;
+import org.cea.redisio.Alert;
+import org.cea.redisio.AlertAcks;
+import org.cea.redisio.AutomationStatus;
 import org.cea.redisio.LiveStateReader;
 import org.cea.redisio.LiveValue;
 import org.cea.redisio.RedisIoException;
@@ -29,6 +33,9 @@ final class LiveState implements AutoCloseable {
     private final JedisPooled jedis;
     private final LiveStateReader reader;
     private final WorkerStatus workerStatus;
+    private final ActiveAlerts activeAlerts;
+    private final AlertAcks acks;
+    private final AutomationStatus automationStatus;
     private final Metrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -48,6 +55,24 @@ final class LiveState implements AutoCloseable {
         this.jedis = new JedisPooled(pool, config.hostAndPort(), config.clientConfig());
         this.reader = new LiveStateReader(jedis);
         this.workerStatus = new WorkerStatus(jedis);
+        this.activeAlerts = new ActiveAlerts(jedis);
+        this.acks = new AlertAcks(jedis);
+        this.automationStatus = new AutomationStatus(jedis);
+    }
+
+    /** The {@code alerts:active} hash, critical first. */
+    List<Alert> activeAlerts() {
+        return call(activeAlerts::read);
+    }
+
+    /** The {@code automation:status} hash (empty when cea-automation never ran). */
+    Map<String, String> automationStatus() {
+        return call(automationStatus::read);
+    }
+
+    /** Appends an acknowledgement request to {@code alerts:acks}; returns its entry id. */
+    String requestAck(AlertAcks.Ack ack) {
+        return call(() -> acks.request(ack));
     }
 
     /** The connection settings (for the subscriber's own connection). */

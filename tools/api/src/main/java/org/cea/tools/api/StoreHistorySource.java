@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.cea.tsdb.AlertEventLog;
+import org.cea.tsdb.AlertEventQuery;
+import org.cea.tsdb.AlertEventRow;
 import org.cea.tsdb.BadDataException;
 import org.cea.tsdb.HistoryPoint;
 import org.cea.tsdb.MessageQuery;
@@ -33,6 +36,9 @@ final class StoreHistorySource implements HistorySource {
     private Store store;
     private long nextOpenNanos;
     private String lastOpenError;
+    private AlertEventLog alerts;
+    private long nextAlertsOpenNanos;
+    private String lastAlertsError;
 
     /**
      * @param url       database URL as {@link Store#open} takes it
@@ -72,6 +78,48 @@ final class StoreHistorySource implements HistorySource {
     @Override
     public Map<String, Long> countsByType(Instant from, Instant to) {
         return call("counts by type", s -> s.countsByType(from, to));
+    }
+
+    @Override
+    public List<AlertEventRow> alertHistory(AlertEventQuery q) {
+        AlertEventLog log = alertLog();
+        try {
+            return log.recent(q);
+        } catch (StoreUnavailableException e) {
+            metrics.dbError();
+            throw ApiException.unavailable("database", "alert history: database unavailable: " + e.getMessage());
+        } catch (BadDataException e) {
+            throw new ApiException(400, "bad_request", "alert history: " + e.getMessage(), null);
+        } catch (TsdbException e) {
+            metrics.dbError();
+            LOG.warn("alert history failed on {}", maskedUrl, e);
+            throw new ApiException(500, "database_error", "alert history: " + e.getMessage(), null);
+        }
+    }
+
+    /** Opened on first use like the store, retried at most every {@link #REOPEN_INTERVAL}. */
+    private synchronized AlertEventLog alertLog() {
+        if (closed.get()) {
+            throw new IllegalStateException("history source is closed");
+        }
+        if (alerts != null) {
+            return alerts;
+        }
+        long now = System.nanoTime();
+        if (lastAlertsError != null && now - nextAlertsOpenNanos < 0) {
+            metrics.dbError();
+            throw ApiException.unavailable("database", "alert history on " + maskedUrl + " unavailable: " + lastAlertsError);
+        }
+        try {
+            alerts = AlertEventLog.open(url);
+            return alerts;
+        } catch (TsdbException e) {
+            lastAlertsError = e.getMessage();
+            nextAlertsOpenNanos = now + REOPEN_INTERVAL.toNanos();
+            metrics.dbError();
+            LOG.warn("cannot open the alert history on {}: {}", maskedUrl, e.getMessage());
+            throw ApiException.unavailable("database", "alert history on " + maskedUrl + " unavailable: " + e.getMessage());
+        }
     }
 
     @Override
@@ -125,7 +173,14 @@ final class StoreHistorySource implements HistorySource {
     /** Closes the store if it was opened; idempotent. */
     @Override
     public synchronized void close() {
-        if (closed.compareAndSet(false, true) && store != null) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (alerts != null) {
+            alerts.close();
+            alerts = null;
+        }
+        if (store != null) {
             store.close();
             store = null;
         }

@@ -242,6 +242,7 @@ class ApiIT {
     @Test
     void healthIsOkWithAFreshWorkerAndNamesAStaleWorker() {
         api.workerReport(System.currentTimeMillis());
+        api.allSensorsLive();
         ApiStack.Reply ok = api.get("/health");
         assertEquals(200, ok.status(), ok.body());
         JsonObject j = ok.json();

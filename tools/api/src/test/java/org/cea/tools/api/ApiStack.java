@@ -66,9 +66,23 @@ final class ApiStack implements AutoCloseable {
     private static void retry(Runnable r) {
         try {
             r.run();
-        } catch (RedisUnavailableException first) {
+        } catch (RedisUnavailableException | redis.clients.jedis.exceptions.JedisConnectionException first) {
             r.run();
         }
+    }
+
+    /**
+     * A fresh live value for every sensor of the profile, so that /health sees none stale: the keys
+     * only (as after a missed PUBLISH), so WebSocket clients of a test get no extra updates.
+     */
+    void allSensorsLive() {
+        long now = System.currentTimeMillis();
+        retry(() -> {
+            for (SensorInfo s : catalog().sensors()) {
+                jedis.psetex(org.cea.redisio.LiveKeys.valueKey(s.name()), org.cea.redisio.LiveKeys.TTL_MS, "1.0");
+                jedis.psetex(org.cea.redisio.LiveKeys.tsKey(s.name()), org.cea.redisio.LiveKeys.TTL_MS, Long.toString(now));
+            }
+        });
     }
 
     /** A fresh worker status report, as the worker writes it. */

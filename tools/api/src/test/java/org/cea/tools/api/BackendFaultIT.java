@@ -30,6 +30,7 @@ class BackendFaultIT {
         }
         try (RedisServer redis = RedisServer.start(true); ApiStack api = new ApiStack(redis.url(), pg.url(db))) {
             api.workerReport(System.currentTimeMillis());
+            api.allSensorsLive();
             assertEquals(200, api.get("/health").status(), api.get("/health").body());
             String history = "/api/sensors/co2_f/history?from=now-1h&points=10";
             try (ApiStack.LiveClient ws = api.new LiveClient()) {
@@ -53,6 +54,7 @@ class BackendFaultIT {
 
                 redis.startProcess();
                 api.workerReport(System.currentTimeMillis());
+                api.allSensorsLive();
                 ApiStack.Reply up = api.await("/health", r -> r.status() == 200, Duration.ofSeconds(15));
                 assertEquals(200, up.status(), up.body());
                 // pub/sub lost what was published meanwhile: the hub re-reads and sends a new snapshot
