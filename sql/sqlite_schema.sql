@@ -46,28 +46,3 @@ CREATE TABLE IF NOT EXISTS sensor_readings (
     PRIMARY KEY (sensor, time)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_sensor_readings_time ON sensor_readings (time);
-
--- The history of alert transitions (cea-automation): times in Unix milliseconds.
-CREATE TABLE IF NOT EXISTS alert_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id TEXT NOT NULL UNIQUE,
-    ts INTEGER NOT NULL,
-    alert_id TEXT NOT NULL,
-    rule TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    severity TEXT NOT NULL,
-    transition TEXT NOT NULL,
-    state TEXT,
-    room TEXT,
-    sensor TEXT,
-    value REAL,
-    threshold REAL,
-    message TEXT,
-    since INTEGER,
-    fired_at INTEGER,
-    acked_by TEXT,
-    ack_note TEXT,
-    detail TEXT
-);
-CREATE INDEX IF NOT EXISTS idx_alert_events_ts ON alert_events (ts);
-CREATE INDEX IF NOT EXISTS idx_alert_events_alert_id ON alert_events (alert_id, ts);

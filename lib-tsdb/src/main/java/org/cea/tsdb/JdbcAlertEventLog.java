@@ -69,7 +69,7 @@ final class JdbcAlertEventLog implements AlertEventLog {
             if (sqlite) {
                 try (Statement st = c.createStatement()) {
                     st.execute("PRAGMA busy_timeout = 5000");
-                    for (String sql : SqlScript.statements(SqlScript.load("sqlite_schema.sql"))) {
+                    for (String sql : SqlScript.statements(SqlScript.load("sqlite_alerts.sql"))) {
                         st.execute(sql);
                     }
                 }
