@@ -39,8 +39,9 @@ final class Cli {
     private final OptionSpec<Void> retime;
     private final OptionSpec<String> simSpeed;
     private final OptionSpec<Long> simSeed;
-    private final OptionSpec<Integer> simDropout;
-    private final OptionSpec<Integer> simFault;
+    private final OptionSpec<String> simDropout;
+    private final OptionSpec<String> simFault;
+    private final OptionSpec<String> simSet;
     private final OptionSpec<Double> simLoss;
     private final OptionSpec<Integer> batch;
     private final OptionSpec<Integer> flushMs;
@@ -74,10 +75,12 @@ final class Cli {
                 .defaultsTo("1");
         simSeed = parser.accepts("sim-seed", "simulator noise seed").withRequiredArg().ofType(Long.class)
                 .defaultsTo(1L);
-        simDropout = parser.accepts("sim-dropout", "simulated nodes (1-4) that stay silent").withRequiredArg()
-                .ofType(Integer.class).withValuesSeparatedBy(',');
-        simFault = parser.accepts("sim-fault", "room nodes (1-3) whose PT100 reports faulted probes")
-                .withRequiredArg().ofType(Integer.class).withValuesSeparatedBy(',');
+        simDropout = parser.accepts("sim-dropout", "simulated nodes (1-4) that stay silent: NODE or NODE@FROM-TO"
+                + " (simulated seconds)").withRequiredArg().withValuesSeparatedBy(',');
+        simFault = parser.accepts("sim-fault", "room nodes (1-3) whose PT100 reports faulted probes: NODE or NODE@FROM-TO")
+                .withRequiredArg().withValuesSeparatedBy(',');
+        simSet = parser.accepts("sim-set", "hold a simulated signal: NODE:SIGNAL=VALUE[@FROM-TO], SIGNAL one of "
+                + String.join(", ", FacilitySimulator.Window.SIGNALS) + " (repeatable)").withRequiredArg();
         simLoss = parser.accepts("sim-loss", "probability 0..1 that a simulated frame is lost (seq gap)")
                 .withRequiredArg().ofType(Double.class).defaultsTo(0.0);
         batch = parser.accepts("batch-size", "stream entries per pipelined XADD batch").withRequiredArg()
@@ -145,7 +148,7 @@ final class Cli {
                 o.valueOf(count), (long) (durationS * 1000), factor("--speed", o.valueOf(speed)), o.has(retime),
                 factor("--sim-speed", o.valueOf(simSpeed)),
                 ScannerOptions.simSettings(o.valueOf(simSeed), o.valuesOf(simDropout), o.valuesOf(simFault),
-                        o.valueOf(simLoss)), o.valueOf(dbBatch));
+                        o.valuesOf(simSet), o.valueOf(simLoss)), o.valueOf(dbBatch));
     }
 
     private static double factor(String flag, String v) {

@@ -60,4 +60,19 @@ record ScannerOptions(String source, RedisConfig redis, StreamWriterSettings str
     static FacilitySimulator.Settings simSettings(long seed, List<Integer> dropout, List<Integer> fault, double loss) {
         return new FacilitySimulator.Settings(seed, Set.copyOf(dropout), Set.copyOf(fault), loss);
     }
+
+    /** Simulator switches from the flags' texts ({@code NODE[@FROM-TO]}, {@code NODE:SIGNAL=VALUE[@FROM-TO]}). */
+    static FacilitySimulator.Settings simSettings(long seed, List<String> dropout, List<String> fault, List<String> set,
+                                                  double loss) {
+        List<FacilitySimulator.Window> windows = new java.util.ArrayList<>();
+        dropout.forEach(d -> windows.add(FacilitySimulator.Window.parse(FacilitySimulator.Window.DROPOUT, d)));
+        fault.forEach(f -> windows.add(FacilitySimulator.Window.parse(FacilitySimulator.Window.FAULT, f)));
+        set.forEach(x -> windows.add(FacilitySimulator.Window.parse(FacilitySimulator.Window.SET, x)));
+        for (FacilitySimulator.Window w : windows) {
+            if (FacilitySimulator.Window.FAULT.equals(w.what()) && w.node() > 3) {
+                throw new IllegalArgumentException("--sim-fault node must be a room node 1..3, was " + w.node());
+            }
+        }
+        return new FacilitySimulator.Settings(seed, Set.of(), Set.of(), loss, windows);
+    }
 }

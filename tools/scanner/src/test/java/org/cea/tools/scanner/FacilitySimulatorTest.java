@@ -93,6 +93,35 @@ class FacilitySimulatorTest {
     }
 
     @Test
+    void windowsSwitchDropoutFaultAndHeldValuesOnAndOffBySimulatedSecond() {
+        FacilitySimulator.Settings st = ScannerOptions.simSettings(1, List.of("2@1-3"), List.of("1@2-3"),
+                List.of("3:co2=1800@1-2", "4:level=10"), 0);
+        FacilitySimulator sim = new FacilitySimulator(st);
+        List<List<CanFrame>> rounds = List.of(sim.nextRound(0), sim.nextRound(0), sim.nextRound(0), sim.nextRound(0));
+        for (int k = 0; k < 4; k++) {
+            boolean silent = k == 1 || k == 2;
+            assertEquals(silent, rounds.get(k).stream().noneMatch(f -> f.id() >> 8 == 2), "node 2 in second " + k);
+            CanFrame pt100 = rounds.get(k).stream().filter(f -> f.id() == 0x101).findFirst().orElseThrow();
+            assertEquals(k == 2 ? 0x03 : 0x00, pt100.byteAt(4), "node 1 PT100 status in second " + k);
+            CanFrame scd30 = rounds.get(k).stream().filter(f -> f.id() == 0x303).findFirst().orElseThrow();
+            int co2 = scd30.byteAt(0) | scd30.byteAt(1) << 8;
+            assertEquals(k == 1, co2 == 1800, "co2 of node 3 in second " + k + ": " + co2);
+            // level_pct: 8 bits at 0.5 %/bit, byte 2
+            CanFrame water = rounds.get(k).stream().filter(f -> f.id() == 0x404).findFirst().orElseThrow();
+            assertEquals(20, water.byteAt(2), "10 % held for the whole run");
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ScannerOptions.simSettings(1, List.of("2@5-5"), List.of(), List.of(), 0));
+        assertTrue(e.getMessage().contains("FROM < TO"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ScannerOptions.simSettings(1, List.of(), List.of(), List.of("1:humidity=3"), 0));
+        assertTrue(e.getMessage().contains("--sim-set signal"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ScannerOptions.simSettings(1, List.of(), List.of("4"), List.of(), 0));
+        assertTrue(e.getMessage().contains("room node"), e.getMessage());
+    }
+
+    @Test
     void lossLeavesSeqGaps() {
         FacilitySimulator sim = new FacilitySimulator(new FacilitySimulator.Settings(3, Set.of(), Set.of(), 0.2));
         Map<Integer, Integer> last = new HashMap<>();
