@@ -23,7 +23,7 @@ import java.util.Set;
  * @param room       room name, or null
  * @param sensor     sensor name, or null
  * @param node       CAN node id, or null
- * @param value      the observed value that made the condition true (latest while it holds), or null
+ * @param value      the observed value at the last transition, or null
  * @param threshold  the limit it was compared with, or null
  * @param message    one sentence a grower can act on
  * @param since      Unix ms the condition began

@@ -91,7 +91,7 @@ public final class FacilityProcessor {
             Number status = message.signals().get(f.statusSignal());
             if (f.faultedSignal().equals(b.signal()) && status != null && (status.longValue() >>> f.bit() & 1) == 1) {
                 return invalid(spec, value, ts, message.messageType() + "." + f.statusSignal() + " bit " + f.bit()
-                        + " reports a fault of " + b.signal());
+                        + " reports a fault of " + b.signal(), SensorReading.Problem.FAULTED);
             }
         }
         return ranged(spec, value, ts);
@@ -100,13 +100,18 @@ public final class FacilityProcessor {
     private static SensorReading ranged(SensorSpec spec, double value, long ts) {
         if (!spec.inRange(value)) {
             return invalid(spec, value, ts, spec.name() + " " + value + " " + spec.unit() + " outside the valid range "
-                    + spec.min() + ".." + spec.max());
+                    + spec.min() + ".." + spec.max(), SensorReading.Problem.OUT_OF_RANGE);
         }
         return new SensorReading(spec.name(), value, spec.unit(), ts, true, null);
     }
 
     private static SensorReading invalid(SensorSpec spec, double value, long ts, String problem) {
-        return new SensorReading(spec.name(), value, spec.unit(), ts, false, problem);
+        return invalid(spec, value, ts, problem, SensorReading.Problem.IMPOSSIBLE);
+    }
+
+    private static SensorReading invalid(SensorSpec spec, double value, long ts, String problem,
+                                         SensorReading.Problem kind) {
+        return new SensorReading(spec.name(), value, spec.unit(), ts, false, problem, kind);
     }
 
     private void rememberPressure(int node, FacilityProfile.Derived d, List<SensorReading> readings) {

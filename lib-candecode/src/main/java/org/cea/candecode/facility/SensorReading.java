@@ -10,12 +10,31 @@ package org.cea.candecode.facility;
  * @param timestampMicros time of the frame the value came from, microseconds since the Unix epoch
  * @param valid           false for an out-of-range, faulted or physically impossible reading
  * @param problem         why the reading is invalid; null when valid
+ * @param kind            (additive) what kind of invalid reading this is; null when valid
  */
 public record SensorReading(String sensor, double value, String unit, long timestampMicros, boolean valid,
-                            String problem) {
+                            String problem, Problem kind) {
+
+    /** Why a reading is invalid, as a type (the {@code problem} text is for people). */
+    public enum Problem {
+        /** A status bit of the message reports the probe faulted (facility.json {@code fault_bits}). */
+        FAULTED,
+        /** The calibrated value lies outside the sensor's valid range. */
+        OUT_OF_RANGE,
+        /** Physically impossible derived value (wet bulb above dry bulb, RH outside 0..100). */
+        IMPOSSIBLE
+    }
+
+    /** A reading without a typed problem kind: {@link Problem#IMPOSSIBLE} when invalid. */
+    public SensorReading(String sensor, double value, String unit, long timestampMicros, boolean valid, String problem) {
+        this(sensor, value, unit, timestampMicros, valid, problem, valid ? null : Problem.IMPOSSIBLE);
+    }
 
     /** Validates the fields. */
     public SensorReading {
+        if (valid != (kind == null)) {
+            throw new IllegalArgumentException("sensor " + sensor + ": kind must be null exactly when valid, was " + kind);
+        }
         if (sensor == null || sensor.isEmpty()) {
             throw new IllegalArgumentException("sensor must be non-empty");
         }

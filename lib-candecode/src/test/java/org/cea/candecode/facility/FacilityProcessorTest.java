@@ -2,6 +2,7 @@ package org.cea.candecode.facility;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -129,6 +130,20 @@ class FacilityProcessorTest {
         assertFalse(rs.get("dry_bulb_b").valid());
         assertTrue(rs.get("wet_bulb_b").valid());
         assertEquals(2, p.invalidReadings());
+    }
+
+    @Test
+    void invalidReadingsSayTheirKindAFaultBitWinsOverTheRange() {
+        FacilityProcessor p = new FacilityProcessor(FacilityTest.PROFILE);
+        // 327.67 / 327.67 °C (0x7FFF -> FF 7F) with status 0x01: the dry probe is flagged, the wet one only out of range
+        Map<String, SensorReading> rs = bySensor(p.process(decode(FacilityTest.PROFILE, 0x101, "FF 7F FF 7F 01 00 00 03")));
+        assertEquals(SensorReading.Problem.FAULTED, rs.get("dry_bulb_b").kind());
+        assertEquals(SensorReading.Problem.OUT_OF_RANGE, rs.get("wet_bulb_b").kind());
+        rs = bySensor(p.process(decode(FacilityTest.PROFILE, 0x101, "C4 09 D0 07 00 00 00 04")));
+        assertNull(rs.get("dry_bulb_b").kind());
+        // dry 20.00, wet 21.00: impossible psychrometrics
+        rs = bySensor(p.process(decode(FacilityTest.PROFILE, 0x101, "D0 07 34 08 00 00 00 05")));
+        assertEquals(SensorReading.Problem.IMPOSSIBLE, rs.get("rh_b").kind());
     }
 
     @Test

@@ -1,0 +1,203 @@
+package org.cea.tools.automation;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
+import org.cea.automation.AutomationConfig;
+import org.cea.automation.AutomationConfigException;
+import org.cea.automation.AutomationConfigParser;
+import org.cea.automation.Notifier;
+import org.cea.candecode.CanDecodeException;
+import org.cea.candecode.facility.FacilityProfile;
+import org.cea.redisio.ConsumerConfig;
+import org.cea.redisio.RedisConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code cea-automation}: alerts, notifications and actuator commands from {@code etc/automation.json}
+ * (see {@code --help}); {@code cea-automation actuator ...} is {@code cea-actuator}. Exit 0 after a
+ * clean stop (SIGTERM), 2 on bad flags, 1 on a fatal error (a bad configuration names the file,
+ * JSON path and what is allowed).
+ */
+public final class AutomationMain {
+    private static final Logger LOG = LoggerFactory.getLogger(AutomationMain.class);
+    static final String USAGE = "usage: cea-automation [--config FILE] [--redis-url URL] [--db-url URL] [--metrics-listen HOST:PORT|off]"
+            + " [--facility FILE] [--dbc FILE] [--consumer NAME] [--check]\n"
+            + "Evaluates the rules of etc/automation.json over live state, can:raw and the pipeline; records alerts in Redis\n"
+            + "(alerts:active, alerts:events) and the database (alert_events), notifies (webhook, SMTP, command) and publishes\n"
+            + "actuators:commands. Credentials only from the environment (see the notifiers' *_env keys).";
+
+    private AutomationMain() {
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        if (args.length > 0 && "actuator".equals(args[0])) {
+            System.exit(ActuatorMain.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
+        int rc = run(args, System.out, System.err);
+        System.exit(rc);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        OptionParser p = new OptionParser();
+        OptionSpec<Void> help = p.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        OptionSpec<String> config = p.accepts("config", "rules and notifiers (env CEA_AUTOMATION_CONFIG; default <etc>/automation.json)")
+                .withRequiredArg();
+        OptionSpec<String> redis = p.accepts("redis-url", "redis://[user:pass@]host:port[/db] (env REDIS_URL, default redis://127.0.0.1:6379)")
+                .withRequiredArg();
+        OptionSpec<String> db = p.accepts("db-url", "database for the alert history, cea_writer role (env DB_URL; none: history only in"
+                + " the alerts:events stream)").withRequiredArg();
+        OptionSpec<String> metrics = p.accepts("metrics-listen", "Prometheus /metrics address, or off (env AUTOMATION_METRICS_LISTEN)")
+                .withRequiredArg();
+        OptionSpec<String> facility = p.accepts("facility", "facility.json (default <etc>/facility.json)").withRequiredArg();
+        OptionSpec<String> dbc = p.accepts("dbc", "DBC file (default beside --facility)").withRequiredArg();
+        OptionSpec<String> consumer = p.accepts("consumer", "consumer name in the stream groups (default host-pid)").withRequiredArg();
+        OptionSpec<Void> check = p.accepts("check", "validate the configuration and the notifiers' environment, then exit");
+        AutomationSettings s;
+        boolean checkOnly;
+        try {
+            OptionSet o = p.parse(args);
+            if (o.has(help)) {
+                usage(p, out);
+                return 0;
+            }
+            if (!o.nonOptionArguments().isEmpty()) {
+                throw new IllegalArgumentException("unexpected argument '" + o.nonOptionArguments().get(0) + "'");
+            }
+            checkOnly = o.has(check);
+            RedisConfig rc = RedisConfig.fromUrl(pick(o, redis, "REDIS_URL", "redis://127.0.0.1:6379")).withSocketTimeoutMs(3_000);
+            String metricsAt = pick(o, metrics, "AUTOMATION_METRICS_LISTEN", "127.0.0.1:9310");
+            Path etc = etcDir();
+            Path facilityJson = Path.of(pick(o, facility, null, etc.resolve(FacilityProfile.FACILITY_JSON).toString()));
+            Path dbcFile = o.has(dbc) ? Path.of(o.valueOf(dbc)) : facilityJson.resolveSibling(FacilityProfile.DBC_FILE);
+            Path cfg = Path.of(pick(o, config, "CEA_AUTOMATION_CONFIG", etc.resolve("automation.json").toString()));
+            String dbUrl = pick(o, db, "DB_URL", null);
+            String name = o.has(consumer) ? o.valueOf(consumer) : ConsumerConfig.defaultConsumerName();
+            FacilityProfile profile = profile(facilityJson, dbcFile, err);
+            if (profile == null) {
+                return 1;
+            }
+            AutomationConfig ac;
+            try {
+                ac = AutomationConfigParser.parse(cfg, profile);
+            } catch (AutomationConfigException e) {
+                err.println("cea-automation: " + e.getMessage());
+                return 1;
+            }
+            s = new AutomationSettings(ac, profile, rc, dbUrl, "off".equals(metricsAt) ? null : listen(metricsAt), name);
+        } catch (OptionException | IllegalArgumentException e) {
+            err.println("cea-automation: " + e.getMessage());
+            usage(p, err);
+            return 2;
+        }
+        List<Notifier> notifiers = new ArrayList<>();
+        try {
+            for (AutomationConfig.Notifier n : s.config().notifiers()) {
+                notifiers.add(Notifier.create(n, System::getenv));
+            }
+        } catch (AutomationConfigException e) {
+            err.println("cea-automation: " + s.config().source() + ": " + e.getMessage() + " (set it in /etc/cea/cea.env)");
+            notifiers.forEach(Notifier::close);
+            return 1;
+        }
+        if (checkOnly) {
+            out.println("cea-automation: " + s.config().source() + " is valid: " + s.config().rules().size() + " rules, "
+                    + notifiers.size() + " notifiers");
+            notifiers.forEach(Notifier::close);
+            return 0;
+        }
+        return serve(s, notifiers, err);
+    }
+
+    private static int serve(AutomationSettings s, List<Notifier> notifiers, PrintStream err) {
+        AutomationService service = new AutomationService(s, notifiers);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try {
+            service.start();
+        } catch (IOException | UncheckedIOException e) {
+            err.println("cea-automation: cannot open the metrics endpoint " + s.metrics() + ": " + e.getMessage()
+                    + " (use --metrics-listen HOST:PORT or off)");
+            service.close();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "automation-shutdown"));
+        while (service.running()) {
+            try {
+                if (stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return 0;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (stopped.getCount() > 0) {
+            LOG.error("cea-automation: a thread failed; exiting for a restart");
+            service.close();
+            return 1;
+        }
+        return 0;
+    }
+
+    private static FacilityProfile profile(Path json, Path dbc, PrintStream err) {
+        try {
+            return FacilityProfile.load(json, dbc);
+        } catch (CanDecodeException | UncheckedIOException e) {
+            err.println("cea-automation: cannot load the facility profile: " + e.getMessage() + " (fix it or pass --facility/--dbc)");
+            return null;
+        }
+    }
+
+    static InetSocketAddress listen(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--metrics-listen must be HOST:PORT or off, was '" + hostPort + "'");
+        }
+        try {
+            int port = Integer.parseInt(hostPort.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new InetSocketAddress(hostPort.substring(0, colon).replace("[", "").replace("]", ""), port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--metrics-listen port must be 0..65535, was '" + hostPort.substring(colon + 1) + "'");
+        }
+    }
+
+    private static String pick(OptionSet o, OptionSpec<String> spec, String env, String def) {
+        if (o.has(spec)) {
+            return o.valueOf(spec);
+        }
+        String v = env == null ? null : System.getenv(env);
+        return v == null || v.isBlank() ? def : v;
+    }
+
+    /** The facility profile's directory: {@code CEA_ETC}, else as {@link FacilityProfile#locateEtcDir}. */
+    static Path etcDir() {
+        return FacilityProfile.locateEtcDir(System.getenv("CEA_ETC"), AutomationMain.class);
+    }
+
+    private static void usage(OptionParser p, PrintStream s) {
+        s.println(USAGE);
+        try {
+            p.printHelpOn(s);
+        } catch (IOException e) {
+            s.println("(cannot print the option list: " + e.getMessage() + ")");
+        }
+    }
+}
