@@ -216,7 +216,9 @@ public final class AlertEngine {
         LiveValue v = latest.get(t.sensor());
         long last = v == null ? startMs : v.tsMillis();
         long after = s.after().toMillis();
-        if (o.now() - last <= after) {
+        // a node back from a silence gets the full time to deliver each sensor again
+        Long resumed = t.node() == null ? null : o.resumedAt().get(t.node());
+        if (o.now() - Math.max(last, resumed == null ? 0 : resumed) <= after) {
             return;
         }
         String msg = "No valid reading of " + t.sensor() + (t.room() == null ? "" : " in " + t.room())

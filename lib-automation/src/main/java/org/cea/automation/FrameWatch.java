@@ -20,6 +20,7 @@ public final class FrameWatch {
     private final FrameDecoder decoder;
     private final FacilityProcessor processor;
     private final Map<Integer, Long> lastFrame = new HashMap<>();
+    private final Map<Integer, Long> resumed = new HashMap<>();
     private final Map<String, SensorState> sensors = new HashMap<>();
 
     /**
@@ -49,6 +50,10 @@ public final class FrameWatch {
     public synchronized void onFrame(CanFrame f) {
         long ts = f.timestampMillis();
         if (!f.extended()) {
+            Long prev = lastFrame.get(f.id() >> 8);
+            if (prev != null && ts - prev > AlertEngine.NODE_QUIET_MS) {
+                resumed.put(f.id() >> 8, ts);
+            }
             lastFrame.merge(f.id() >> 8, ts, Math::max);
         }
         DecodeResult r = decoder.decode(f);
@@ -75,6 +80,11 @@ public final class FrameWatch {
     /** Unix ms of the newest frame per node. */
     public synchronized Map<Integer, Long> lastFrames() {
         return Map.copyOf(lastFrame);
+    }
+
+    /** Unix ms of each node's first frame after its latest silence (a gap over {@link AlertEngine#NODE_QUIET_MS}). */
+    public synchronized Map<Integer, Long> resumedAt() {
+        return Map.copyOf(resumed);
     }
 
     /** Per sensor, what the frames said last. */

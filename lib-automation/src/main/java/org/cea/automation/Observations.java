@@ -11,11 +11,19 @@ import org.cea.redisio.LiveValue;
  * @param lastFrames  newest frame per node ({@link FrameWatch#lastFrames()})
  * @param sensors     per-sensor frame state ({@link FrameWatch#sensors()})
  * @param pipeline    the pipeline's state
+ * @param resumedAt   per node, its first frame after its latest silence ({@link FrameWatch#resumedAt()})
  */
 public record Observations(long now, Map<String, LiveValue> live, Map<Integer, Long> lastFrames,
-                           Map<String, FrameWatch.SensorState> sensors, Pipeline pipeline) {
+                           Map<String, FrameWatch.SensorState> sensors, Pipeline pipeline, Map<Integer, Long> resumedAt) {
+    /** Observations without node resumptions. */
+    public Observations(long now, Map<String, LiveValue> live, Map<Integer, Long> lastFrames,
+                        Map<String, FrameWatch.SensorState> sensors, Pipeline pipeline) {
+        this(now, live, lastFrames, sensors, pipeline, Map.of());
+    }
+
     /** Copies. */
     public Observations {
+        resumedAt = Map.copyOf(resumedAt);
         live = Map.copyOf(live);
         lastFrames = Map.copyOf(lastFrames);
         sensors = Map.copyOf(sensors);

@@ -129,6 +129,13 @@ class AlertEngineTest {
             e.evaluate(o).events().forEach(x -> ids.add(x.transition() + " " + x.alert().id() + "@" + (x.ts() - T0) / 1000));
         }
         assertEquals(List.of("firing silent_node:veg@21"), ids);
+        // node 3 is back at 40 s with its PT100 first: the other sensors get their full 10 s to report again
+        for (int s = 40; s <= 49; s++) {
+            Observations o = new Observations(at(s), Map.of(), Map.of(3, at(s)), Map.of(),
+                    new Observations.Pipeline(true, 0, Map.of("updated_at", Long.toString(at(s))), 0, 0, 0, 0), Map.of(3, at(40)));
+            e.evaluate(o).events().forEach(x -> ids.add(x.transition() + " " + x.alert().id() + "@" + (x.ts() - T0) / 1000));
+        }
+        assertEquals(List.of("firing silent_node:veg@21", "resolved silent_node:veg@40"), ids);
     }
 
     @Test

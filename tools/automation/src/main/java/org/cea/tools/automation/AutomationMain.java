@@ -124,6 +124,7 @@ public final class AutomationMain {
     private static int serve(AutomationSettings s, List<Notifier> notifiers, PrintStream err) {
         AutomationService service = new AutomationService(s, notifiers);
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             service.start();
         } catch (IOException | UncheckedIOException e) {
@@ -133,10 +134,11 @@ public final class AutomationMain {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             service.close();
             stopped.countDown();
         }, "automation-shutdown"));
-        while (service.running()) {
+        while (service.running() || stopping.get()) {
             try {
                 if (stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                     return 0;

@@ -249,18 +249,25 @@ final class AutomationService implements AutoCloseable {
                 LOG.info("Redis answers again after {} s", (now - redisDownSince) / 1000);
             }
             redisDownSince = 0;
+            offline.redisDown(false);
             metrics.redisUp(true);
             tryRestore();
             return new Observations(now, live, frames.lastFrames(), frames.sensors(),
-                    new Observations.Pipeline(true, 0, worker, raw, dead, lag[0], lag[1]));
-        } catch (RedisIoException | redis.clients.jedis.exceptions.JedisException e) {
+                    new Observations.Pipeline(true, 0, worker, raw, dead, lag[0], lag[1]), frames.resumedAt());
+        } catch (org.cea.redisio.RedisUnavailableException | redis.clients.jedis.exceptions.JedisConnectionException e) {
             if (redisDownSince == 0) {
                 redisDownSince = now;
                 LOG.warn("Redis unreachable: {}", e.getMessage());
             }
+            offline.redisDown(true);
             metrics.redisUp(false);
             return new Observations(now, Map.of(), frames.lastFrames(), frames.sensors(),
                     Observations.Pipeline.redisDown(redisDownSince));
+        } catch (RedisIoException | redis.clients.jedis.exceptions.JedisException e) {
+            // Redis answered, but refused a read (a key of the wrong type, say): judge nothing this time
+            LOG.warn("Redis refused a read for this evaluation: {}", e.getMessage());
+            return new Observations(now, Map.of(), frames.lastFrames(), frames.sensors(),
+                    new Observations.Pipeline(true, 0, Map.of("updated_at", Long.toString(now)), -1, -1, -1, 0));
         }
     }
 

@@ -18,7 +18,12 @@ final class Backlog {
 
     /** {entries, oldest ms (0 when none)}; {-1, 0} when the group does not exist. */
     static long[] of(UnifiedJedis jedis, String stream, String group) {
-        List<StreamGroupInfo> groups = jedis.xinfoGroups(stream);
+        List<StreamGroupInfo> groups;
+        try {
+            groups = jedis.xinfoGroups(stream);
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            return new long[] {-1, 0};   // no such stream yet (nothing was ever sent)
+        }
         for (StreamGroupInfo g : groups) {
             if (!group.equals(g.getName())) {
                 continue;

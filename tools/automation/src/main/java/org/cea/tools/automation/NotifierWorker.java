@@ -101,6 +101,10 @@ final class NotifierWorker implements Runnable {
                     deliverOffline(e);
                     continue;
                 }
+                if (offline.redisDown()) {
+                    sleep(100);
+                    continue;
+                }
                 if (consumer == null) {
                     createAtEnd(jedis, group.group());
                     consumer = StreamConsumer.create(jedis, group);

@@ -17,6 +17,17 @@ import org.cea.redisio.AlertEvents;
 final class OfflineEvents {
     private final AtomicLong seq = new AtomicLong();
     private final List<Entry> entries = new ArrayList<>();
+    private volatile boolean redisDown;
+
+    /** Set by the evaluation loop: while Redis is down the notifiers poll here instead of waiting on Redis. */
+    void redisDown(boolean down) {
+        redisDown = down;
+    }
+
+    /** True while the last evaluation could not reach Redis. */
+    boolean redisDown() {
+        return redisDown;
+    }
 
     /** One buffered transition and the notifiers that delivered (or are delivering) it. */
     static final class Entry {

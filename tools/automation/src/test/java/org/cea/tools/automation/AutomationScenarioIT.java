@@ -76,15 +76,19 @@ class AutomationScenarioIT {
             smtpEnv(s);
             String[] automation = {"--config", cfg.toString(), "--redis-url", redis.url(), "--db-url", db,
                     "--metrics-listen", "127.0.0.1:0", "--consumer", "automation-it"};
+            // the facility first: cea-automation starts on a running pipeline (a node never heard from since its
+            // start would rightly be reported silent), then the scenario begins at simulated second 40
             s.start("worker", "org.cea.tools.worker.WorkerMain", "--redis-url", redis.url(), "--db-url", db);
+            s.start("scanner", "org.cea.tools.scanner.ScannerMain", "--source", "sim", "--redis-url", redis.url(), "--no-db",
+                    "--quiet", "--stats-interval", "0", "--spool-dir", dir.resolve("spool").toString(),
+                    "--sim-set", "1:co2=1800@60-63", "--sim-set", "1:co2=1800@70-85", "--sim-set", "1:co2=1450@85-90",
+                    "--sim-set", "1:co2=1800@90-93", "--sim-set", "1:co2=1300@93-100", "--sim-set", "1:co2=1800@102-115",
+                    "--sim-dropout", "2@65-90", "--sim-dropout", "1@108-130", "--sim-fault", "3@70-90");
+            Stack.await("every node live", 90_000, () -> jedis.exists("sensor:co2_b", "sensor:co2_f", "sensor:co2_v",
+                    "sensor:lab_temp") == 4, s);
             s.start("automation", "org.cea.tools.automation.AutomationMain", automation);
             s.start("actuator", "org.cea.tools.automation.AutomationMain", "actuator", "--dry-run", "--redis-url", redis.url());
             Stack.await("cea-automation's status", 60_000, () -> jedis.exists(AlertKeys.STATUS), s);
-            s.start("scanner", "org.cea.tools.scanner.ScannerMain", "--source", "sim", "--redis-url", redis.url(), "--no-db",
-                    "--quiet", "--stats-interval", "0", "--spool-dir", dir.resolve("spool").toString(),
-                    "--sim-set", "1:co2=1800@20-23", "--sim-set", "1:co2=1800@30-45", "--sim-set", "1:co2=1450@45-50",
-                    "--sim-set", "1:co2=1800@50-53", "--sim-set", "1:co2=1300@53-60", "--sim-set", "1:co2=1800@62-75",
-                    "--sim-dropout", "2@25-50", "--sim-dropout", "1@68-90", "--sim-fault", "3@30-50");
 
             // four alerts fire and are notified: kill -9 cea-automation, start it again
             List<String> four = List.of("co2_high:co2_b", "silent_node:flower_front", "faulted:dry_bulb_v", "faulted:wet_bulb_v");

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import org.cea.tsdb.AlertEventLog;
+import org.cea.tsdb.AlertEventQuery;
+import org.cea.tsdb.AlertEventRow;
 import org.cea.tsdb.MessageQuery;
 import org.cea.tsdb.ReadingRow;
 import org.cea.tsdb.Store;
@@ -34,6 +37,8 @@ final class DbCollector implements AutoCloseable {
     private final LongSupplier monoNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Store store;
+    private AlertEventLog alerts;
+    private boolean alertsMissing;
     private long prevNewestId = -1;
     private long prevNanos;
 
@@ -109,7 +114,26 @@ final class DbCollector implements AutoCloseable {
         Collections.reverse(newestFirst);
         long newestId = newestFirst.isEmpty() ? 0 : newestFirst.get(0).id();
         return new DbSnapshot(maskedUrl, now, null, s.backend().name(), newestFirst, minute, hour,
-                rate(newestId), latest);
+                rate(newestId), latest, alertEvents());
+    }
+
+    /** The newest alert transitions; none when the database has no alert_events table (an older schema). */
+    private List<AlertEventRow> alertEvents() {
+        if (alertsMissing) {
+            return List.of();
+        }
+        try {
+            if (alerts == null) {
+                alerts = AlertEventLog.open(url);
+            }
+            return alerts.recent(AlertEventQuery.latest(200));
+        } catch (org.cea.tsdb.StoreUnavailableException e) {
+            throw e;
+        } catch (org.cea.tsdb.TsdbException e) {
+            LOG.debug("no alert history in {}: {}", maskedUrl, e.getMessage());
+            alertsMissing = true;
+            return List.of();
+        }
     }
 
     /** Rows per second from the growth of the newest id since the previous call; null when unknown. */
@@ -146,6 +170,10 @@ final class DbCollector implements AutoCloseable {
     }
 
     private void drop() {
+        if (alerts != null) {
+            alerts.close();
+            alerts = null;
+        }
         if (store != null) {
             try {
                 store.close();

@@ -3,6 +3,7 @@ package org.cea.tools.monitor;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.cea.tsdb.AlertEventRow;
 import org.cea.tsdb.ReadingRow;
 import org.cea.tsdb.StoredMessage;
 
@@ -19,12 +20,21 @@ import org.cea.tsdb.StoredMessage;
  * @param rowsPerSecNow   rows written per second since the previous collection (from the growth of
  *                        the newest row id), or null on the first collection / after a reconnect
  * @param latestReadings  newest {@code sensor_readings} row per sensor, by sensor name
+ * @param alertEvents     the newest {@code alert_events} rows, newest first (empty without the table)
  */
 record DbSnapshot(String target, long takenAtMillis, String error, String backend, List<StoredMessage> newestFirst,
                   Map<String, Long> lastMinute, Map<String, Long> lastHour, Double rowsPerSecNow,
-                  Map<String, ReadingRow> latestReadings) {
+                  Map<String, ReadingRow> latestReadings, List<AlertEventRow> alertEvents) {
+    /** A snapshot without alert history. */
+    DbSnapshot(String target, long takenAtMillis, String error, String backend, List<StoredMessage> newestFirst,
+               Map<String, Long> lastMinute, Map<String, Long> lastHour, Double rowsPerSecNow,
+               Map<String, ReadingRow> latestReadings) {
+        this(target, takenAtMillis, error, backend, newestFirst, lastMinute, lastHour, rowsPerSecNow, latestReadings, List.of());
+    }
+
     /** Copies the collections; checks the rate. */
     DbSnapshot {
+        alertEvents = List.copyOf(alertEvents);
         Objects.requireNonNull(target, "target");
         newestFirst = List.copyOf(newestFirst);
         lastMinute = Map.copyOf(lastMinute);
@@ -44,5 +54,22 @@ record DbSnapshot(String target, long takenAtMillis, String error, String backen
     /** True when the database answered. */
     boolean up() {
         return error == null;
+    }
+
+    /** Alerts whose newest event in {@link #alertEvents} is not a resolution, newest first. */
+    List<AlertEventRow> activeAlerts() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<AlertEventRow> out = new java.util.ArrayList<>();
+        for (AlertEventRow r : alertEvents) {
+            if (seen.add(r.alertId()) && !"resolved".equals(r.transition())) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The database answered and its alert history shows no critical alert firing ({@code --once} exits 3 otherwise). */
+    boolean healthy() {
+        return up() && activeAlerts().stream().noneMatch(r -> "critical".equals(r.severity()) && !"pending".equals(r.state()));
     }
 }

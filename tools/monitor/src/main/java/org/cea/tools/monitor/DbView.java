@@ -41,6 +41,7 @@ final class DbView {
         String now = s.rowsPerSecNow() == null ? Text.NONE : Text.rate(s.rowsPerSecNow());
         out.add("database: ok · backend " + s.backend() + " · written " + now + " rows/s now, "
                 + Text.rate(minuteTotal / 60.0) + " rows/s over the last minute");
+        alerts(s, out);
         out.add("");
         counts(s, out);
         out.add("");
@@ -48,6 +49,20 @@ final class DbView {
         out.add("");
         readings(s, out);
         return out;
+    }
+
+    /** Active alerts by the history (only when there is any history). */
+    private static void alerts(DbSnapshot s, List<String> out) {
+        if (s.alertEvents().isEmpty()) {
+            return;
+        }
+        List<org.cea.tsdb.AlertEventRow> active = s.activeAlerts();
+        out.add("");
+        out.add("alerts (alert_events): " + active.size() + " active" + (s.healthy() ? "" : " — DEGRADED: a critical alert fires"));
+        for (org.cea.tsdb.AlertEventRow r : active) {
+            out.add(String.format(Locale.ROOT, "  %-8s %-12s %-28s %s ago: %s", r.severity().toUpperCase(Locale.ROOT),
+                    r.transition(), r.alertId(), Text.age(s.takenAtMillis() - r.tsMillis()), r.message()));
+        }
     }
 
     private static void counts(DbSnapshot s, List<String> out) {

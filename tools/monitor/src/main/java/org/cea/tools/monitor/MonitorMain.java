@@ -110,8 +110,8 @@ public final class MonitorMain {
         final OptionParser parser = new OptionParser();
         final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
         final OptionSpec<Void> once = parser.accepts("once",
-                "print one plain-text snapshot and exit, with status 3 when it shows the database or Redis DOWN"
-                + " (the default when stdout is not a terminal)");
+                "print one plain-text snapshot and exit, with status 3 when it shows the database or Redis DOWN or"
+                + " degraded (a stale sensor, a critical alert firing) (the default when stdout is not a terminal)");
         final OptionSpec<Double> interval = parser.accepts("interval", "refresh period, seconds (0.2..3600)")
                 .withRequiredArg().ofType(Double.class).defaultsTo(2.0);
         final OptionSpec<String> redisUrl = parser.accepts("redis-url", "redis://[user:pass@]host:port[/db] "
@@ -201,7 +201,7 @@ public final class MonitorMain {
                  ParallelCollector p = new ParallelCollector(redisConfig(o))) {
                 return show(() -> new Screen<>(c.collect(), p.collect()),
                         s -> s.render(DbView.render(s.main(), zone), s.main().takenAtMillis(), zone),
-                        s -> s.main().up(), once, interval(o), name, out, err);
+                        s -> s.main().healthy(), once, interval(o), name, out, err);
             }
         }
     }
@@ -252,7 +252,7 @@ public final class MonitorMain {
                     System::currentTimeMillis); ParallelCollector p = new ParallelCollector(redisConfig(o))) {
                 return show(() -> new Screen<>(c.collect(), p.collect()),
                         s -> s.render(RedisView.render(s.main(), zone), s.main().takenAtMillis(), zone),
-                        s -> s.main().up(), once, interval(o), name, out, err);
+                        s -> s.main().healthy(), once, interval(o), name, out, err);
             }
         }
     }

@@ -9,6 +9,9 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.cea.candecode.facility.SensorSpec;
+import org.cea.redisio.ActiveAlerts;
+import org.cea.redisio.Alert;
+import org.cea.redisio.AlertKeys;
 import org.cea.redisio.LiveStateReader;
 import org.cea.redisio.LiveValue;
 import org.cea.redisio.RedisConfig;
@@ -42,6 +45,7 @@ final class RedisCollector implements AutoCloseable {
     private final JedisPooled jedis;
     private final LiveStateReader live;
     private final WorkerStatus status;
+    private final ActiveAlerts alerts;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -68,6 +72,7 @@ final class RedisCollector implements AutoCloseable {
         this.jedis = new JedisPooled(pool, config.hostAndPort(), config.clientConfig());
         this.live = new LiveStateReader(jedis);
         this.status = new WorkerStatus(jedis);
+        this.alerts = new ActiveAlerts(jedis);
     }
 
     /**
@@ -92,7 +97,8 @@ final class RedisCollector implements AutoCloseable {
             for (SensorSpec s : sensors) {
                 rows.add(new RedisSnapshot.Sensor(s.name(), s.unit(), values.get(s.name())));
             }
-            return new RedisSnapshot(config.maskedUrl(), now, null, worker, raw, dead, rows, failed, problems);
+            List<Alert> active = part(AlertKeys.ACTIVE, alerts::read, List.of(), problems);
+            return new RedisSnapshot(config.maskedUrl(), now, null, worker, raw, dead, rows, failed, problems, active);
         } catch (RedisIoException | JedisException e) {
             LOG.debug("redis {} unavailable", config.maskedUrl(), e);
             return RedisSnapshot.down(config.maskedUrl(), now, Text.describe(e));

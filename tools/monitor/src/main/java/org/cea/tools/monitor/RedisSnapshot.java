@@ -3,6 +3,7 @@ package org.cea.tools.monitor;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.cea.redisio.Alert;
 import org.cea.redisio.LiveValue;
 
 /**
@@ -17,12 +18,20 @@ import org.cea.redisio.LiveValue;
  * @param sensors       every sensor of the facility profile, in profile order
  * @param failures      the newest entries of list {@code service:failures}, newest first
  * @param problems      keys Redis refused to read (their sections are shown empty), with the reason
+ * @param alerts        the active alerts ({@code alerts:active}), critical first
  */
 record RedisSnapshot(String target, long takenAtMillis, String error, Map<String, String> workerStatus,
                      long rawLength, long deadLength, List<Sensor> sensors, List<String> failures,
-                     List<String> problems) {
+                     List<String> problems, List<Alert> alerts) {
+    /** A snapshot without alerts. */
+    RedisSnapshot(String target, long takenAtMillis, String error, Map<String, String> workerStatus, long rawLength,
+                  long deadLength, List<Sensor> sensors, List<String> failures, List<String> problems) {
+        this(target, takenAtMillis, error, workerStatus, rawLength, deadLength, sensors, failures, problems, List.of());
+    }
+
     /** Copies the collections and checks the lengths. */
     RedisSnapshot {
+        alerts = List.copyOf(alerts);
         Objects.requireNonNull(target, "target");
         workerStatus = Map.copyOf(workerStatus);
         sensors = List.copyOf(sensors);
@@ -42,6 +51,15 @@ record RedisSnapshot(String target, long takenAtMillis, String error, Map<String
     /** True when Redis answered. */
     boolean up() {
         return error == null;
+    }
+
+    /**
+     * Healthy as can-api's {@code /health} means it: Redis answered, no sensor is stale and no
+     * critical alert fires ({@code --once} exits 3 otherwise).
+     */
+    boolean healthy() {
+        return up() && sensors.stream().noneMatch(x -> RedisView.isStale(x, takenAtMillis))
+                && alerts.stream().noneMatch(a -> a.firing() && a.critical());
     }
 
     /**

@@ -40,6 +40,7 @@ final class RedisView {
         for (String p : s.problems()) {
             out.add("  unreadable: " + p);
         }
+        alerts(s, zone, out);
         out.add("");
         worker(s.workerStatus(), s.takenAtMillis(), out);
         out.add("");
@@ -74,6 +75,22 @@ final class RedisView {
         String error = w.getOrDefault("last_error", "");
         out.add("  db " + ("down".equalsIgnoreCase(db) ? "DOWN" : field(w, "db")) + " · last error: "
                 + (error.isBlank() ? "none" : error));
+    }
+
+    /** Active alerts (only when there are any): critical first, with state, age and the grower's sentence. */
+    private static void alerts(RedisSnapshot s, ZoneId zone, List<String> out) {
+        if (s.alerts().isEmpty()) {
+            return;
+        }
+        long critical = s.alerts().stream().filter(a -> a.firing() && a.critical()).count();
+        out.add("");
+        out.add("alerts: " + s.alerts().size() + " active" + (critical > 0 ? " · " + critical + " CRITICAL firing — DEGRADED" : ""));
+        for (org.cea.redisio.Alert a : s.alerts()) {
+            out.add(String.format(Locale.ROOT, "  %-8s %-7s %-28s since %s%s", a.severity().toUpperCase(Locale.ROOT),
+                    a.state(), a.id(), Text.age(s.takenAtMillis() - a.since()), a.ackedBy() == null ? "" : " · acked by "
+                    + a.ackedBy()));
+            out.add("           " + a.message());
+        }
     }
 
     private static void sensors(RedisSnapshot s, List<String> out) {

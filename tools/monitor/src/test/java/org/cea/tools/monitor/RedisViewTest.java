@@ -1,6 +1,8 @@
 package org.cea.tools.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.ZoneId;
 import java.util.List;
@@ -94,5 +96,31 @@ class RedisViewTest {
                 new RedisSnapshot.Sensor("co2_v", "ppm", new LiveValue("co2_v", 812.0, NOW + 2_000)), NOW));
         org.junit.jupiter.api.Assertions.assertTrue(RedisView.isStale(
                 new RedisSnapshot.Sensor("co2_v", "ppm", new LiveValue("co2_v", 812.0, NOW + 3_600_000)), NOW));
+    }
+
+    @Test
+    void activeAlertsAreShownCriticalFirstAndACriticalOneIsDegraded() {
+        org.cea.redisio.Alert warn = new org.cea.redisio.Alert("vpd_day:veg", "vpd_day", "band", "warning", "firing", "veg", "vpd_v",
+                null, 1.72, 1.6, "vpd_v in veg is 1.72 kPa, above 1.6 kPa.", NOW - 600_000, NOW - 300_000, "anna", "door", NOW - 1000,
+                NOW - 1000, null);
+        org.cea.redisio.Alert crit = new org.cea.redisio.Alert("silent_node:veg", "silent_node", "silent_node", "critical", "firing",
+                "veg", null, 3, null, 20.0, "Node 3 (veg) sent no frame at all since 12:00:00.", NOW - 65_000, NOW - 65_000, null,
+                null, null, NOW - 65_000, null);
+        List<RedisSnapshot.Sensor> live = List.of(new RedisSnapshot.Sensor("co2_v", "ppm", new LiveValue("co2_v", 800, NOW - 500)));
+        RedisSnapshot s = new RedisSnapshot("redis://h:1/0", NOW, null, worker(NOW - 1_000), 0, 0, live, List.of(), List.of(),
+                List.of(crit, warn));
+        List<String> lines = RedisView.render(s, java.time.ZoneOffset.UTC);
+        int at = lines.indexOf("alerts: 2 active · 1 CRITICAL firing — DEGRADED");
+        assertTrue(at > 0, String.join("\n", lines));
+        assertTrue(lines.get(at + 1).startsWith("  CRITICAL firing  silent_node:veg"), lines.get(at + 1));
+        assertEquals("           Node 3 (veg) sent no frame at all since 12:00:00.", lines.get(at + 2));
+        assertTrue(lines.get(at + 3).contains("vpd_day:veg") && lines.get(at + 3).endsWith("acked by anna"), lines.get(at + 3));
+        assertFalse(s.healthy());
+        RedisSnapshot onlyWarning = new RedisSnapshot("redis://h:1/0", NOW, null, worker(NOW - 1_000), 0, 0, live, List.of(),
+                List.of(), List.of(warn));
+        assertTrue(onlyWarning.healthy(), "a warning alone is not degraded");
+        RedisSnapshot stale = new RedisSnapshot("redis://h:1/0", NOW, null, worker(NOW - 1_000), 0, 0,
+                List.of(new RedisSnapshot.Sensor("co2_v", "ppm", null)), List.of(), List.of());
+        assertFalse(stale.healthy(), "a stale sensor is degraded");
     }
 }
