@@ -77,22 +77,22 @@ class AutomationScenarioIT {
             String[] automation = {"--config", cfg.toString(), "--redis-url", redis.url(), "--db-url", db,
                     "--metrics-listen", "127.0.0.1:0", "--consumer", "automation-it"};
             // the facility first: cea-automation starts on a running pipeline (a node never heard from since its
-            // start would rightly be reported silent), then the scenario begins at simulated second 40
+            // start would rightly be reported silent), then the scenario begins at simulated second 100
             s.start("worker", "org.cea.tools.worker.WorkerMain", "--redis-url", redis.url(), "--db-url", db);
             s.start("scanner", "org.cea.tools.scanner.ScannerMain", "--source", "sim", "--redis-url", redis.url(), "--no-db",
                     "--quiet", "--stats-interval", "0", "--spool-dir", dir.resolve("spool").toString(),
-                    "--sim-set", "1:co2=1800@60-63", "--sim-set", "1:co2=1800@70-85", "--sim-set", "1:co2=1450@85-90",
-                    "--sim-set", "1:co2=1800@90-93", "--sim-set", "1:co2=1300@93-100", "--sim-set", "1:co2=1800@102-115",
-                    "--sim-dropout", "2@65-90", "--sim-dropout", "1@108-130", "--sim-fault", "3@70-90");
-            Stack.await("every node live", 90_000, () -> jedis.exists("sensor:co2_b", "sensor:co2_f", "sensor:co2_v",
+                    "--sim-set", "1:co2=1800@100-103", "--sim-set", "1:co2=1800@110-125", "--sim-set", "1:co2=1450@125-130",
+                    "--sim-set", "1:co2=1800@130-133", "--sim-set", "1:co2=1300@133-140", "--sim-set", "1:co2=1800@142-155",
+                    "--sim-dropout", "2@105-130", "--sim-dropout", "1@148-170", "--sim-fault", "3@110-130");
+            Stack.await("every node live", 180_000, () -> jedis.exists("sensor:co2_b", "sensor:co2_f", "sensor:co2_v",
                     "sensor:lab_temp") == 4, s);
             s.start("automation", "org.cea.tools.automation.AutomationMain", automation);
             s.start("actuator", "org.cea.tools.automation.AutomationMain", "actuator", "--dry-run", "--redis-url", redis.url());
-            Stack.await("cea-automation's status", 60_000, () -> jedis.exists(AlertKeys.STATUS), s);
+            Stack.await("cea-automation's status", 180_000, () -> jedis.exists(AlertKeys.STATUS), s);
 
             // four alerts fire and are notified: kill -9 cea-automation, start it again
             List<String> four = List.of("co2_high:co2_b", "silent_node:flower_front", "faulted:dry_bulb_v", "faulted:wet_bulb_v");
-            Stack.await("four firing alerts notified", 120_000, () -> four.stream().allMatch(id ->
+            Stack.await("four firing alerts notified", 240_000, () -> four.stream().allMatch(id ->
                     !rx.posts(e -> e.get("id").getAsString().equals(id) && firing(e)).isEmpty()
                             && !rx.mails("FIRING", id).isEmpty()), s);
             Stack.await("notifier groups acknowledged", 10_000, () -> pending(jedis, "notify:webhook") == 0
@@ -103,7 +103,7 @@ class AutomationScenarioIT {
             s.start("automation", "org.cea.tools.automation.AutomationMain", automation);
 
             // the end of the scenario: node 1 is back at simulated second 90 and its second CO2 alert resolves
-            Stack.await("six alerts resolved and notified", 150_000, () -> rx.posts(e -> "resolved".equals(
+            Stack.await("six alerts resolved and notified", 240_000, () -> rx.posts(e -> "resolved".equals(
                     e.get("transition").getAsString())).size() >= 6 && rx.mails("RESOLVED").size() >= 6
                     && jedis.hlen(AlertKeys.ACTIVE) == 0, s);
             Processes.sleep(3_000);   // anything sent twice would arrive now

@@ -15,12 +15,13 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * Redis killed with SIGKILL under a running cea-automation: "Redis unreachable" reaches the HTTP
- * receiver and the SMTP server within {@value #WITHIN_MS} ms (hold 2 s + one evaluation + delivery),
+ * receiver and the SMTP server within {@value #WITHIN_MS} ms (hold 2 s + one evaluation + delivery: 4-5 s on
+ * a quiet machine, up to 12 s seen at a load average of 35 on this shared 2-core host),
  * without Redis; its resolution follows when Redis is back, and both transitions are then recorded
  * on alerts:events naming the notifiers that already sent them, so neither is sent twice.
  */
 class RedisDownIT {
-    static final long WITHIN_MS = 10_000;
+    static final long WITHIN_MS = 30_000;
 
     @Test
     void redisUnreachableIsNotifiedThroughTheSinksWhileRedisIsDown() throws Exception {
@@ -34,7 +35,7 @@ class RedisDownIT {
             s.start("automation", "org.cea.tools.automation.AutomationMain", "--config", cfg.toString(), "--redis-url", redis.url(),
                     "--metrics-listen", "off", "--consumer", "redis-down-it");
             try (JedisPooled jedis = new JedisPooled(redis.url())) {
-                Stack.await("cea-automation's status", 60_000, () -> jedis.exists(AlertKeys.STATUS), s);
+                Stack.await("cea-automation's status", 180_000, () -> jedis.exists(AlertKeys.STATUS), s);
             }
             long killed = System.currentTimeMillis();
             redis.kill9();
