@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn
 MVN_FLAGS ?=
 
-.PHONY: all deps build test unit bench demo install clean
+.PHONY: all deps build test test-units unit bench demo install clean
 
 all: build
 
@@ -14,8 +14,12 @@ build:
 	$(MVN) $(MVN_FLAGS) -DskipTests -DskipITs package
 
 # Unit tests (*Test, surefire) then integration tests against private servers (*IT, failsafe).
-test: deps
+test: deps test-units
 	$(MVN) $(MVN_FLAGS) verify
+
+# systemd units: systemd-analyze verify, security exposure <= 4.0, the scripts they run (no systemd needed)
+test-units:
+	scripts/test-units.sh
 
 unit:
 	$(MVN) $(MVN_FLAGS) test

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# make install: installs the built tools under /opt/cea, the systemd units, and /etc/cea/cea.env
-# (from etc/cea.env.example, only when absent), creates the 'cea' system user, enables the units.
-# Run as root after 'make build'. PREFIX=/opt/cea and SYSTEMD_DIR=/etc/systemd/system can be changed.
+# make install: installs the built tools under /opt/cea, the systemd units with their drop-ins (also
+# for redis-server, grafana-server, systemd-time-wait-sync), tmpfiles.d/cea.conf, the Redis include
+# /etc/redis/cea.conf, the PostgreSQL tuning file, and /etc/cea/cea.env (from etc/cea.env.example,
+# only when absent; always root-owned, mode 0640, group cea); creates the 'cea' system user and the
+# 'cea-alert' group (desktop users who see failure windows); enables the units.
+# Run as root after 'make build'. PREFIX=/opt/cea, SYSTEMD_DIR=/etc/systemd/system, ETC_DIR=/etc
+# can be changed; CEA_NO_ENABLE=1 installs without enabling.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 prefix=${PREFIX:-/opt/cea}
@@ -10,28 +14,48 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "make install must run as root: sudo make install" >&2
   exit 1
 fi
-for t in decode:can-decode scanner:can-scanner worker:can-worker api:can-api migrate:can-migrate monitor:can-monitor; do
+for t in decode:can-decode scanner:can-scanner worker:can-worker api:can-api migrate:can-migrate monitor:can-monitor consistency:can-consistency automation:cea-automation; do
   dir=${t%%:*} art=${t##*:}
   if [ ! -f "$root/tools/$dir/target/$art.jar" ]; then
     echo "tools/$dir/target/$art.jar is missing: run 'make build' first" >&2
     exit 1
   fi
 done
+etc=${ETC_DIR:-/etc}
 id cea >/dev/null 2>&1 || useradd --system --home-dir /var/lib/cea --shell /usr/sbin/nologin cea
-install -d "$prefix/bin" "$prefix/etc" "$prefix/sql" /etc/cea /var/lib/cea
+getent group cea-alert >/dev/null 2>&1 || groupadd --system cea-alert
+install -d "$prefix/bin" "$prefix/etc" "$prefix/sql" /var/lib/cea
+# /etc/cea: root's. The services read cea.env through systemd (as root); group cea may read it, only
+# root may change it (a cea-writable file would let cea set LD_PRELOAD for root-run units).
+install -d -m 0750 -o root -g cea "$etc/cea"
 install -m 0755 "$root"/bin/* "$prefix/bin/"
 cp -r "$root/etc/." "$prefix/etc/"
 cp -r "$root/sql/." "$prefix/sql/"
 cp "$root/README.md" "$prefix/"
-for t in decode:can-decode scanner:can-scanner worker:can-worker api:can-api migrate:can-migrate monitor:can-monitor; do
+for t in decode:can-decode scanner:can-scanner worker:can-worker api:can-api migrate:can-migrate monitor:can-monitor consistency:can-consistency automation:cea-automation; do
   dir=${t%%:*} art=${t##*:}
   install -d "$prefix/tools/$dir/target/lib"
   install -m 0644 "$root/tools/$dir/target/$art.jar" "$prefix/tools/$dir/target/"
   rm -f "$prefix/tools/$dir/target/lib/"*.jar
   install -m 0644 "$root/tools/$dir/target/lib/"*.jar "$prefix/tools/$dir/target/lib/"
 done
-[ -f /etc/cea/cea.env ] || install -m 0600 -o cea -g cea "$root/etc/cea.env.example" /etc/cea/cea.env
-chown cea:cea /var/lib/cea
+[ -f "$etc/cea/cea.env" ] || install -m 0640 -o root -g cea "$root/etc/cea.env.example" "$etc/cea/cea.env"
+# an older install made it cea-owned: take it back
+chown root:cea "$etc/cea/cea.env" && chmod 0640 "$etc/cea/cea.env"
+chown cea:cea /var/lib/cea && chmod 0750 /var/lib/cea
+install -d "$etc/tmpfiles.d"
+install -m 0644 "$root/etc/tmpfiles.d/cea.conf" "$etc/tmpfiles.d/cea.conf"
+command -v systemd-tmpfiles >/dev/null 2>&1 && systemd-tmpfiles --create "$etc/tmpfiles.d/cea.conf"
+# Redis: the project's settings at the end of the packaged redis.conf (README "Install on a Raspberry Pi")
+if [ -f "$etc/redis/redis.conf" ]; then
+  install -m 0644 "$root/etc/redis-server/cea.conf" "$etc/redis/cea.conf"
+  grep -qxF "include $etc/redis/cea.conf" "$etc/redis/redis.conf" \
+    || printf '\n# CEA (make install): persistence, memory, password\ninclude %s\n' "$etc/redis/cea.conf" >> "$etc/redis/redis.conf"
+fi
+# PostgreSQL: the Pi tuning file in every cluster's conf.d
+for d in "$etc"/postgresql/*/*/conf.d; do
+  [ -d "$d" ] && install -m 0644 "$root/etc/postgresql/cea-pi.conf" "$d/cea-pi.conf"
+done
 # Grafana, when installed on this machine: the data source and dashboard provider (README "Grafana")
 if [ -d /etc/grafana/provisioning ]; then
   install -d /etc/grafana/provisioning/datasources /etc/grafana/provisioning/dashboards
@@ -43,11 +67,20 @@ if [ -d /etc/grafana/provisioning ]; then
   echo "CEA_READER_PASSWORD (README, section Grafana), then: systemctl restart grafana-server"
 fi
 # the timers too (cea-consistency.timer: enabled by hand for the parallel run, docs/MIGRATION.md)
+install -d "$unitdir"
 install -m 0644 "$root"/etc/systemd/*.service "$root"/etc/systemd/*.timer "$unitdir/"
-if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+for d in "$root"/etc/systemd/*.d; do
+  install -d "$unitdir/${d##*/}"
+  install -m 0644 "$d"/*.conf "$unitdir/${d##*/}/"
+done
+units="can-setup.service can-scanner.service can-worker.service can-api.service cea-automation.service"
+if [ "${CEA_NO_ENABLE:-0}" = 1 ]; then
+  echo "Installed under $prefix (CEA_NO_ENABLE=1: units not enabled)."
+elif command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl daemon-reload
-  systemctl enable can-scanner.service can-worker.service can-api.service
-  echo "Installed. Edit /etc/cea/cea.env, then: systemctl start can-scanner can-worker can-api"
+  # shellcheck disable=SC2086
+  systemctl enable $units systemd-time-wait-sync.service
+  echo "Installed. Edit /etc/cea/cea.env, then: systemctl start can-setup can-scanner can-worker can-api cea-automation"
 else
   echo "Installed under $prefix (no running systemd here: units copied to $unitdir, not enabled)."
 fi
