@@ -82,6 +82,18 @@ public interface Store extends AutoCloseable {
     List<HistoryPoint> history(String sensor, Instant from, Instant to, int maxPoints);
 
     /**
+     * The bucket width {@link #history} uses for this range and {@code maxPoints}, so a client can
+     * tell a missing bucket (no readings: a gap) from the next one.
+     *
+     * @throws BadDataException bad arguments (as for {@link #history})
+     */
+    static java.time.Duration bucketWidth(Instant from, Instant to, int maxPoints) {
+        Times.checkHistoryArgs("bucket width", maxPoints);
+        long[] w = Times.window(from, to);
+        return java.time.Duration.ofNanos(Math.multiplyExact(Buckets.width(w[0], w[1], maxPoints), 1000L));
+    }
+
+    /**
      * Messages matching the query, in ascending id order: without {@code afterId} the newest
      * {@code limit} rows, with {@code afterId} the first {@code limit} rows after it (so a tail passes
      * the last id it printed).

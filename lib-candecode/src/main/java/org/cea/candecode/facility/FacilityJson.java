@@ -36,6 +36,8 @@ final class FacilityJson {
     private final Map<Integer, Room> rooms = new LinkedHashMap<>();
     private final Map<Integer, Map<String, List<FacilityProfile.Binding>>> bindings = new HashMap<>();
     private final Map<Integer, FacilityProfile.Derived> derived = new HashMap<>();
+    private final Map<String, SensorDisplay> display = new LinkedHashMap<>();
+    private final Map<String, String> roomLabels = new LinkedHashMap<>();
 
     private FacilityJson(String file, Dbc dbc) {
         this.file = file;
@@ -91,7 +93,7 @@ final class FacilityJson {
         }
         Map<String, List<FacilityProfile.FaultBit>> faults = root.has("fault_bits")
                 ? faultBits(object(root, "fault_bits", "fault_bits")) : Map.of();
-        return new FacilityProfile(dbc, aPsy, pressure, rooms, sensors, bindings, derived, faults);
+        return new FacilityProfile(dbc, aPsy, pressure, rooms, sensors, bindings, derived, faults, display, roomLabels);
     }
 
     private void checkDbcIds() {
@@ -136,7 +138,7 @@ final class FacilityJson {
             throw fail(path, "expected an object {\"room\", \"suffix\", \"kind\"}");
         }
         JsonObject o = value.getAsJsonObject();
-        checkKeys(o, path + ".", Set.of("room", "suffix", "kind"));
+        checkKeys(o, path + ".", Set.of("room", "suffix", "kind", "label"));
         Room room;
         try {
             room = new Room(node, string(o, "room", path + ".room"), string(o, "suffix", path + ".suffix"),
@@ -145,6 +147,7 @@ final class FacilityJson {
             throw fail(path, e.getMessage());
         }
         rooms.put(node, room);
+        roomLabels.put(room.name(), o.has("label") ? label(o, path + ".label") : room.name().replace('_', ' '));
         JsonObject map = object(maps, room.kind(), "sensor_map." + room.kind());
         Map<String, SensorSpec> bySource = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> m : map.entrySet()) {
@@ -186,7 +189,7 @@ final class FacilityJson {
     private SensorSpec spec(Room room, String base, JsonObject sensorDefs, JsonObject calibration) {
         String path = "sensors." + base;
         JsonObject def = object(sensorDefs, base, path);
-        checkKeys(def, path + ".", Set.of("unit", "min", "max"));
+        checkKeys(def, path + ".", Set.of("unit", "min", "max", "label", "precision"));
         String name = base + room.suffix();
         double gain = 1;
         double offset = 0;
@@ -200,12 +203,36 @@ final class FacilityJson {
             gain = c.has("gain") ? number(c, "gain", cpath + ".gain") : 1;
             offset = c.has("offset") ? number(c, "offset", cpath + ".offset") : 0;
         }
+        display.put(name, display(def, path, name));
         try {
             return new SensorSpec(name, string(def, "unit", path + ".unit"), number(def, "min", path + ".min"),
                     number(def, "max", path + ".max"), gain, offset, room.name());
         } catch (IllegalArgumentException e) {
             throw fail(path, e.getMessage());
         }
+    }
+
+    /** Optional {@code label} and {@code precision} of a sensor definition. */
+    private SensorDisplay display(JsonObject def, String path, String name) {
+        String label = def.has("label") ? label(def, path + ".label") : name;
+        int precision = SensorDisplay.DEFAULT_PRECISION;
+        if (def.has("precision")) {
+            double p = number(def, "precision", path + ".precision");
+            if (p != Math.rint(p) || p < 0 || p > SensorDisplay.MAX_PRECISION) {
+                throw fail(path + ".precision", "decimals must be a whole number 0.." + SensorDisplay.MAX_PRECISION
+                        + ", was " + def.get("precision"));
+            }
+            precision = (int) p;
+        }
+        return new SensorDisplay(label, precision);
+    }
+
+    private String label(JsonObject o, String path) {
+        String s = string(o, path.substring(path.lastIndexOf('.') + 1), path);
+        if (s.isBlank() || s.length() > 64) {
+            throw fail(path, "a display name must be 1..64 characters, was \"" + s + "\"");
+        }
+        return s;
     }
 
     private void derivedFor(Room room, Map<String, SensorSpec> byBase) {

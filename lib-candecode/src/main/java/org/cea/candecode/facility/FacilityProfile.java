@@ -32,6 +32,8 @@ public final class FacilityProfile {
     private final Map<Integer, Map<String, List<Binding>>> bindings;
     private final Map<Integer, Derived> derived;
     private final Map<String, List<FaultBit>> faultBits;
+    private final Map<String, SensorDisplay> display;
+    private final Map<String, String> roomLabels;
 
     /** A decoded signal feeding a sensor in one room. */
     record Binding(String message, String signal, String baseName, SensorSpec spec) {
@@ -47,7 +49,8 @@ public final class FacilityProfile {
 
     FacilityProfile(Dbc dbc, double aPsy, double defaultPressureKpa, Map<Integer, Room> rooms,
                     Map<String, SensorSpec> sensors, Map<Integer, Map<String, List<Binding>>> bindings,
-                    Map<Integer, Derived> derived, Map<String, List<FaultBit>> faultBits) {
+                    Map<Integer, Derived> derived, Map<String, List<FaultBit>> faultBits,
+                    Map<String, SensorDisplay> display, Map<String, String> roomLabels) {
         this.dbc = dbc;
         this.aPsy = aPsy;
         this.defaultPressureKpa = defaultPressureKpa;
@@ -56,6 +59,8 @@ public final class FacilityProfile {
         this.bindings = Map.copyOf(bindings);
         this.derived = Map.copyOf(derived);
         this.faultBits = Map.copyOf(faultBits);
+        this.display = Map.copyOf(display);
+        this.roomLabels = Map.copyOf(roomLabels);
     }
 
     /**
@@ -129,6 +134,25 @@ public final class FacilityProfile {
     /** The sensor of that name, e.g. {@code dry_bulb_b}. */
     public Optional<SensorSpec> sensor(String name) {
         return Optional.ofNullable(sensors.get(name));
+    }
+
+    /**
+     * How a sensor is shown: {@code sensors.<base>.label} and {@code .precision} of facility.json
+     * (additive keys); the sensor name and {@link SensorDisplay#DEFAULT_PRECISION} decimals when absent.
+     *
+     * @param name a sensor name, e.g. {@code dry_bulb_b}; an unknown name gets the defaults
+     */
+    public SensorDisplay display(String name) {
+        SensorDisplay d = display.get(name);
+        return d != null ? d : new SensorDisplay(name, SensorDisplay.DEFAULT_PRECISION);
+    }
+
+    /**
+     * A room's display name: {@code nodes.<n>.label} of facility.json (additive key), else the room
+     * name with underscores as spaces ({@code flower back}); an unknown room is returned as given.
+     */
+    public String roomLabel(String room) {
+        return roomLabels.getOrDefault(room, room);
     }
 
     /** The room served by a node address. */

@@ -54,6 +54,38 @@ class FacilityProfileErrorsTest {
     }
 
     @Test
+    void displayNamesAndPrecisionAreOptionalAndChecked() throws IOException {
+        FacilityProfile p = FacilityProfile.loadDefault(ETC);
+        // etc/facility.json: sensors.co2 {"label": "CO₂", "precision": 0}, nodes.3 {"label": "Veg room"}
+        assertEquals(new SensorDisplay("CO₂", 0), p.display("co2_v"));
+        assertEquals(new SensorDisplay("VPD", 2), p.display("vpd_b"));
+        assertEquals("Veg room", p.roomLabel("veg"));
+        assertEquals(812.0, p.display("co2_v").round(811.5));
+        assertEquals(59.6, p.display("rh_b").round(59.5994100647309));
+        assertEquals(-0.25, new SensorDisplay("x", 2).round(-0.245));
+        String file = dir.resolve("facility.json").toString();
+        ConfigException e = loadFails(r -> r.getAsJsonObject("sensors").getAsJsonObject("co2").addProperty("precision", 1.5));
+        assertEquals(file + ": key sensors.co2.precision: decimals must be a whole number 0..6, was 1.5", e.getMessage());
+        e = loadFails(r -> r.getAsJsonObject("sensors").getAsJsonObject("co2").addProperty("precision", 7));
+        assertTrue(e.getMessage().contains("sensors.co2.precision: decimals must be a whole number 0..6, was 7"), e.getMessage());
+        e = loadFails(r -> r.getAsJsonObject("sensors").getAsJsonObject("co2").addProperty("label", ""));
+        assertTrue(e.getMessage().contains("key sensors.co2.label: a display name must be 1..64 characters"), e.getMessage());
+        e = loadFails(r -> r.getAsJsonObject("nodes").getAsJsonObject("1").addProperty("label", 3));
+        assertTrue(e.getMessage().contains("key nodes.1.label: expected a string"), e.getMessage());
+        // without the optional keys: the sensor name, 2 decimals, the room name with spaces
+        Path json = dir.resolve("plain.json");
+        JsonObject root = JsonParser.parseString(Files.readString(ETC.resolve("facility.json"), StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        root.getAsJsonObject("sensors").getAsJsonObject("co2").remove("label");
+        root.getAsJsonObject("sensors").getAsJsonObject("co2").remove("precision");
+        root.getAsJsonObject("nodes").getAsJsonObject("1").remove("label");
+        Files.writeString(json, root.toString(), StandardCharsets.UTF_8);
+        FacilityProfile plain = FacilityProfile.load(json, ETC.resolve("cea.dbc"));
+        assertEquals(new SensorDisplay("co2_b", 2), plain.display("co2_b"));
+        assertEquals("flower back", plain.roomLabel("flower_back"));
+    }
+
+    @Test
     void rejectsInvalidJsonAndMissingFiles() throws IOException {
         Path json = dir.resolve("facility.json");
         Files.writeString(json, "{ \"a_psy\": ", StandardCharsets.UTF_8);

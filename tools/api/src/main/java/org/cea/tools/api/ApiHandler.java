@@ -157,8 +157,8 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private static QueryParams params(Map<String, List<String>> raw, Set<String> allowed) {
-        return QueryParams.of(raw, allowed);
+    private QueryParams params(Map<String, List<String>> raw, Set<String> allowed) {
+        return QueryParams.of(raw, allowed).inZone(endpoints.zone());
     }
 
     private static Map<String, List<String>> query(Request request) {

@@ -2,6 +2,7 @@ package org.cea.tools.api;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,9 @@ import joptsimple.OptionParser;
 import joptsimple.OptionSet;
 import joptsimple.OptionSpec;
 import org.cea.candecode.CanDecodeException;
+import org.cea.automation.AutomationConfig;
+import org.cea.automation.AutomationConfigException;
+import org.cea.automation.AutomationConfigParser;
 import org.cea.candecode.facility.FacilityProfile;
 import org.cea.redisio.RedisConfig;
 import org.slf4j.Logger;
@@ -50,9 +54,13 @@ public final class ApiMain {
                 .withRequiredArg().withValuesConvertedBy(new PathConverter());
         OptionSpec<Path> dbc = p.accepts("dbc", "DBC file (default: beside --facility, cea.dbc)")
                 .withRequiredArg().withValuesConvertedBy(new PathConverter());
+        OptionSpec<Path> automation = p.accepts("automation", "automation.json for band rules, lights and time zone"
+                + " (default: automation.json beside --facility, when it exists)")
+                .withRequiredArg().withValuesConvertedBy(new PathConverter());
         OptionSpec<Integer> stale = p.accepts("stale-after-ms", "a sensor without a reading for longer is stale")
                 .withRequiredArg().ofType(Integer.class).defaultsTo(10_000);
         ApiConfig cfg;
+        Path automationJson;
         try {
             OptionSet o = p.parse(args);
             if (o.has(help)) {
@@ -68,6 +76,10 @@ public final class ApiMain {
             }
             Path facilityJson = o.has(facility) ? o.valueOf(facility) : defaultEtc().resolve(FacilityProfile.FACILITY_JSON);
             Path dbcFile = o.has(dbc) ? o.valueOf(dbc) : facilityJson.resolveSibling(FacilityProfile.DBC_FILE);
+            automationJson = o.has(automation) ? o.valueOf(automation) : facilityJson.resolveSibling("automation.json");
+            if (o.has(automation) && !Files.isRegularFile(automationJson)) {
+                throw new IllegalArgumentException("--automation " + automationJson + ": no such file");
+            }
             Object[] hp = ApiConfig.parseListen(o.valueOf(listen));
             cfg = new ApiConfig((String) hp[0], (Integer) hp[1], RedisConfig.fromUrl(o.valueOf(redis)), dbUrl,
                     facilityJson, dbcFile, Duration.ofMillis(o.valueOf(stale)));
@@ -76,16 +88,26 @@ public final class ApiMain {
             usage(p, err);
             return 2;
         }
-        return serve(cfg, err);
+        return serve(cfg, automationJson, err);
     }
 
-    private static int serve(ApiConfig cfg, PrintStream err) {
+    private static int serve(ApiConfig cfg, Path automationJson, PrintStream err) {
         SensorCatalog catalog;
+        FacilityProfile profile;
         try {
-            catalog = Catalogs.fromProfile(FacilityProfile.load(cfg.facilityJson(), cfg.dbcFile()));
+            profile = FacilityProfile.load(cfg.facilityJson(), cfg.dbcFile());
         } catch (CanDecodeException | IllegalArgumentException e) {
             err.println("can-api: cannot load the facility profile: " + e.getMessage()
                     + " (fix the file or point --facility/--dbc at the right ones)");
+            return 1;
+        }
+        try {
+            AutomationConfig rules = Files.isRegularFile(automationJson)
+                    ? AutomationConfigParser.parse(automationJson, profile) : null;
+            catalog = Catalogs.fromProfile(profile, rules);
+        } catch (AutomationConfigException e) {
+            err.println("can-api: cannot load the automation rules: " + e.getMessage()
+                    + " (fix the file or point --automation at the right one)");
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -124,7 +146,7 @@ public final class ApiMain {
     }
 
     private static void usage(OptionParser p, PrintStream s) {
-        s.println("usage: can-api [--listen HOST:PORT] [--redis-url URL] --db-url URL [--facility FILE] [--dbc FILE]");
+        s.println("usage: can-api [--listen HOST:PORT] [--redis-url URL] --db-url URL [--facility FILE] [--dbc FILE] [--automation FILE]");
         s.println("Serves /api/*, /ws/live, /metrics and the dashboard at /. See docs/API.md.");
         try {
             p.printHelpOn(s);

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.cea.redisio.RedisIoException;
 import org.cea.redisio.WorkerStatus;
@@ -19,8 +20,12 @@ import org.cea.tools.api.ApiHandler.Reply;
  * ({@link HistorySource}); each half answers 503 on its own when its backend is down.
  */
 final class Endpoints {
-    /** Longest history or stats range. */
+    /** Longest stats range; beyond it, history is served in buckets of at least {@link #COARSE_BUCKET}. */
     static final Duration MAX_RANGE = Duration.ofDays(366);
+    /** Narrowest bucket of a history range longer than {@link #MAX_RANGE}. */
+    static final Duration COARSE_BUCKET = Duration.ofDays(1);
+    /** How long the database's newest readings are reused for "last seen" of expired live values. */
+    static final Duration LAST_SEEN_CACHE = Duration.ofSeconds(10);
     /** Most buckets a history query returns. */
     static final int MAX_POINTS = 5_000;
     /** Most messages one query returns. */
@@ -35,6 +40,8 @@ final class Endpoints {
     private final Clock clock;
     private final long staleAfterMs;
     private final AlertEndpoints alerts;
+    private volatile Map<String, org.cea.tsdb.ReadingRow> lastSeenDb = Map.of();
+    private volatile long lastSeenDbAt = Long.MIN_VALUE;
 
     Endpoints(SensorCatalog catalog, LiveState live, HistorySource history, LiveHub hub, Clock clock, long staleAfterMs) {
         this.catalog = catalog;
@@ -51,37 +58,107 @@ final class Endpoints {
         return alerts;
     }
 
-    /** {@code GET /api/sensors}: every sensor's live value in one Redis round trip. */
+    /** The facility's local time zone (plain dates in parameters, day and night). */
+    java.time.ZoneId zone() {
+        return catalog.zone();
+    }
+
+    /**
+     * {@code GET /api/sensors}: every sensor's live value in one Redis round trip, with its display
+     * name, band and state; a sensor whose live key expired carries its last known reading.
+     */
     Reply sensors(QueryParams p) {
         Map<String, LiveReading> all = readLive(catalog.names());
+        Set<String> faulted = faultedSensors();
         long now = clock.millis();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (SensorInfo s : catalog.sensors()) {
-            rows.add(LiveHub.view(s, all.get(s.name()), now, staleAfterMs));
+            rows.add(row(s, all.get(s.name()), now, faulted));
         }
-        return Reply.json(200, Json.obj("ts", now, "stale_after_ms", staleAfterMs, "sensors", rows));
+        return Reply.json(200, Json.obj("ts", now, "stale_after_ms", staleAfterMs, "time_zone", catalog.zone().getId(),
+                "sensors", rows));
     }
 
     /** {@code GET /api/sensors/{name}}. */
     Reply sensor(String name, QueryParams p) {
         SensorInfo s = known(name);
         LiveReading r = readLive(List.of(name)).get(name);
-        return Reply.json(200, LiveHub.view(s, r, clock.millis(), staleAfterMs));
+        return Reply.json(200, row(s, r, clock.millis(), faultedSensors()));
     }
 
-    /** {@code GET /api/sensors/{name}/history?from=&to=&points=}. */
+    private Map<String, Object> row(SensorInfo s, LiveReading r, long now, Set<String> faulted) {
+        LiveReading reading = r == null ? LiveReading.absent(s.name()) : r;
+        Map<String, Object> row = LiveHub.view(catalog, s, reading, now, staleAfterMs);
+        LiveReading last = reading.value() != null ? reading : lastSeen(s.name());
+        row.put("last_value", last == null ? null : s.round(last.value()));
+        row.put("last_ts", last == null ? null : last.tsMillis());
+        if (faulted.contains(s.name())) {
+            row.put("state", "faulted");
+        } else if (reading.value() == null && last != null) {
+            row.put("state", "stale");
+        }
+        return row;
+    }
+
+    /** Sensors named by an active {@code faulted} or {@code out_of_range} alert (empty when none or unknown). */
+    private Set<String> faultedSensors() {
+        Set<String> out = new java.util.HashSet<>();
+        try {
+            for (org.cea.redisio.Alert a : live.activeAlerts()) {
+                if (a.sensor() != null && ("faulted".equals(a.kind()) || "out_of_range".equals(a.kind()))) {
+                    out.add(a.sensor());
+                }
+            }
+        } catch (RedisIoException e) {
+            throw ApiException.unavailable("redis", "live values unavailable: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** The newest reading seen over pub/sub, else the database's newest row (cached), else null. */
+    private LiveReading lastSeen(String name) {
+        LiveReading r = hub.lastSeen(name);
+        if (r != null) {
+            return r;
+        }
+        long now = System.nanoTime();
+        if (now - lastSeenDbAt > LAST_SEEN_CACHE.toNanos() || lastSeenDbAt == Long.MIN_VALUE) {
+            lastSeenDbAt = now;
+            try {
+                lastSeenDb = history.latest();
+            } catch (ApiException e) {
+                lastSeenDb = Map.of();   // the live half answers while the database is down
+            }
+        }
+        org.cea.tsdb.ReadingRow row = lastSeenDb.get(name);
+        return row == null ? null : new LiveReading(name, row.value(), Math.floorDiv(row.timeMicros(), 1000L));
+    }
+
+    /**
+     * {@code GET /api/sensors/{name}/history?from=&to=&points=}: any range; one longer than
+     * {@link #MAX_RANGE} is served in buckets of at least {@link #COARSE_BUCKET}. Values are rounded
+     * to the sensor's precision.
+     */
     Reply history(String name, QueryParams p) {
         SensorInfo s = known(name);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Instant[] range = p.range(now, Duration.ofHours(24), MAX_RANGE);
+        Instant[] range = p.range(now, Duration.ofHours(24), null);
         int points = (int) p.integer("points", 300, 1, MAX_POINTS);
+        Duration length = Duration.between(range[0], range[1]);
+        if (length.compareTo(MAX_RANGE) > 0) {
+            // a range of n days (not aligned to UTC midnight) meets at most ceil(n) + 1 day buckets
+            long days = -Math.floorDiv(-length.toMillis(), COARSE_BUCKET.toMillis());
+            points = (int) Math.min(points, days + 1);
+        }
         List<Map<String, Object>> data = new ArrayList<>();
         for (HistorySource.Bucket b : history.history(name, range[0], range[1], points)) {
-            data.add(Json.obj("t", b.bucket().toEpochMilli(), "avg", b.avg(), "min", b.min(), "max", b.max(),
-                    "count", b.count()));
+            data.add(Json.obj("t", b.bucket().toEpochMilli(), "avg", s.round(b.avg()), "min", s.round(b.min()),
+                    "max", s.round(b.max()), "count", b.count()));
         }
         return Reply.json(200, Json.obj("sensor", name, "unit", s.unit(), "room", s.room(), "from", range[0].toString(),
-                "to", range[1].toString(), "points", points, "data", data));
+                "to", range[1].toString(), "points", points,
+                "bucket_ms", org.cea.tsdb.Store.bucketWidth(range[0], range[1], points).toMillis(),
+                "label", s.label(), "room_label", s.roomLabel(), "precision", s.precision(), "data", data));
     }
 
     /** {@code GET /api/messages?limit=&type=&node=&after_id=}. */

@@ -54,6 +54,9 @@ interface HistorySource extends AutoCloseable {
      */
     List<Message> messages(int limit, String type, Integer node, Long afterId);
 
+    /** The newest stored reading of every sensor, by name. */
+    Map<String, org.cea.tsdb.ReadingRow> latest();
+
     /** Message counts per type in {@code [from, to)}. */
     Map<String, Long> countsByType(Instant from, Instant to);
 

@@ -288,14 +288,25 @@ final class LiveHub implements AutoCloseable {
     }
 
     /** One sensor as JSON, the same shape as {@code GET /api/sensors} rows. */
-    static Map<String, Object> view(SensorInfo info, LiveReading r, long nowMillis, long staleAfterMs) {
+    static Map<String, Object> view(SensorCatalog catalog, SensorInfo info, LiveReading r, long nowMillis, long staleAfterMs) {
         Long age = r.tsMillis() == null ? null : Math.max(0, nowMillis - r.tsMillis());
-        return Json.obj("name", info.name(), "room", info.room(), "unit", info.unit(), "value", r.value(),
-                "ts", r.tsMillis(), "age_ms", age, "stale", r.isStale(nowMillis, staleAfterMs));
+        boolean stale = r.isStale(nowMillis, staleAfterMs);
+        SensorCatalog.CurrentBand band = catalog.band(info, java.time.Instant.ofEpochMilli(nowMillis));
+        String state = r.value() == null ? "no_data" : stale ? "stale" : band.contains(r.value()) ? "in_band" : "out_of_band";
+        return Json.obj("name", info.name(), "room", info.room(), "unit", info.unit(), "value", info.round(r.value()),
+                "ts", r.tsMillis(), "age_ms", age, "stale", stale, "label", info.label(), "room_label", info.roomLabel(),
+                "precision", info.precision(), "state", state, "band", Json.obj("min", info.round(band.min()),
+                        "max", info.round(band.max()), "source", band.source(), "rules", band.rules()));
     }
 
     private Map<String, Object> view(SensorInfo info, LiveReading r, long nowMillis) {
-        return view(info, r, nowMillis, staleAfterMs);
+        return view(catalog, info, r, nowMillis, staleAfterMs);
+    }
+
+    /** The newest reading this hub has seen of a sensor (kept after its live key expired), or null. */
+    LiveReading lastSeen(String name) {
+        LiveReading r = cache.get(name);
+        return r == null || r.value() == null ? null : r;
     }
 
     /** Sends to every client; call with {@link #lock} held so every client sees messages in order. */

@@ -3,7 +3,11 @@ package org.cea.tools.api;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +23,33 @@ import java.util.regex.Pattern;
  */
 final class QueryParams {
     private static final Pattern RELATIVE = Pattern.compile("now(?:-(\\d{1,9})([smhd]))?");
-    private static final String TIME_FORMS =
-            "an ISO-8601 instant (2026-11-26T01:00:00Z), Unix milliseconds, 'now' or now-<n>[s|m|h|d]";
+    private static final String TIME_FORMS = "an ISO-8601 time (2026-11-26T01:00:00Z, 2026-11-26T02:00:00%2B01:00,"
+            + " or 2026-11-26T02:00 in the facility's time zone), a date (2026-11-26), Unix milliseconds, 'now' or"
+            + " now-<n>[s|m|h|d]";
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /** An ISO time whose {@code +hh:mm} offset arrived as a space: an unencoded '+' in a query string. */
+    private static final Pattern PLUS_AS_SPACE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+ \\d{2}(:?\\d{2})?");
+    private static final Pattern OFFSET = Pattern.compile(".*T.*([+-]\\d{2}(:?\\d{2})?|[Zz])");
+    /** Earliest time a history range may start: the tables hold nothing before the epoch. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    /** Latest time a range may end: four-digit years. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private final Map<String, String> values;
+    private final ZoneId zone;
 
-    private QueryParams(Map<String, String> values) {
+    private QueryParams(Map<String, String> values, ZoneId zone) {
         this.values = values;
+        this.zone = zone;
+    }
+
+    /** The same parameters, with plain dates and local times read in {@code zone} (default UTC). */
+    QueryParams inZone(ZoneId zone) {
+        return new QueryParams(values, zone);
+    }
+
+    /** The zone plain dates and times without an offset are read in. */
+    ZoneId zone() {
+        return zone;
     }
 
     /**
@@ -48,7 +73,7 @@ final class QueryParams {
             }
             v.put(name, e.getValue().get(0));
         }
-        return new QueryParams(v);
+        return new QueryParams(v, ZoneOffset.UTC);
     }
 
     /** The raw value, or null when absent. */
@@ -93,12 +118,30 @@ final class QueryParams {
      * @throws ApiException 400 when unparseable
      */
     Instant instant(String name, Instant def, Instant now) {
+        return instant(name, def, now, false);
+    }
+
+    /**
+     * Like {@link #instant(String, Instant, Instant)}; with {@code endOfDay} a plain date means the
+     * end of that day (the start of the next), so {@code from=D&to=D} is the whole day D.
+     */
+    Instant instant(String name, Instant def, Instant now, boolean endOfDay) {
         String s = values.get(name);
         if (s == null) {
             return def;
         }
+        if (PLUS_AS_SPACE.matcher(s).matches()) {
+            throw ApiException.badParameter(name, "parameter '" + name + "' was '" + s + "': a '+' in a query string"
+                    + " means a space, so the offset's '+' was lost; send it as %2B (" + s.replace(' ', '+').replace("+", "%2B")
+                    + ") or give the time in UTC with Z");
+        }
         try {
-            return parseInstant(s.trim(), now);
+            String t = s.trim();
+            if (DATE.matcher(t).matches()) {
+                LocalDate d = LocalDate.parse(t);
+                return (endOfDay ? d.plusDays(1) : d).atStartOfDay(zone).toInstant();
+            }
+            return parseInstant(t, now, zone);
         } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
             throw ApiException.badParameter(name, "parameter '" + name + "' must be " + TIME_FORMS + ", was '" + s + "'");
         }
@@ -108,18 +151,24 @@ final class QueryParams {
      * A {@code from}/{@code to} pair with defaults, checked for order and maximum length.
      *
      * @param defaultLength {@code from} defaults to {@code to} minus this
-     * @param maxLength     longest allowed range
+     * @param maxLength     longest allowed range, or null for any (within 1970..9999)
      * @throws ApiException 400 when unparseable, reversed, empty or too long
      */
     Instant[] range(Instant now, Duration defaultLength, Duration maxLength) {
-        Instant to = instant("to", now, now);
+        Instant to = instant("to", now, now, true);
         Instant from = instant("from", to.minus(defaultLength), now);
         if (!from.isBefore(to)) {
             throw ApiException.badParameter(values.containsKey("from") ? "from" : "to", "time range is reversed or empty: from "
                     + from + " is not before to " + to);
         }
+        if (from.isBefore(EARLIEST)) {
+            throw ApiException.badParameter("from", "parameter 'from' must be on or after " + EARLIEST + ", was " + from);
+        }
+        if (to.isAfter(LATEST)) {
+            throw ApiException.badParameter("to", "parameter 'to' must be on or before " + LATEST + ", was " + to);
+        }
         Duration length = Duration.between(from, to);
-        if (length.compareTo(maxLength) > 0) {
+        if (maxLength != null && length.compareTo(maxLength) > 0) {
             throw ApiException.badParameter("from", "time range too large: " + describe(length) + " from " + from
                     + " to " + to + "; at most " + describe(maxLength));
         }
@@ -127,6 +176,11 @@ final class QueryParams {
     }
 
     static Instant parseInstant(String s, Instant now) {
+        return parseInstant(s, now, ZoneOffset.UTC);
+    }
+
+    /** As {@link #parseInstant(String, Instant)}; a date-time without an offset is local time of {@code zone}. */
+    static Instant parseInstant(String s, Instant now, ZoneId zone) {
         Matcher m = RELATIVE.matcher(s);
         if (m.matches()) {
             if (m.group(1) == null) {
@@ -147,7 +201,10 @@ final class QueryParams {
         if (s.endsWith("Z") || s.endsWith("z")) {
             return Instant.parse(s.toUpperCase(java.util.Locale.ROOT));
         }
-        return OffsetDateTime.parse(s).toInstant();
+        if (OFFSET.matcher(s).matches()) {
+            return OffsetDateTime.parse(s).toInstant();
+        }
+        return LocalDateTime.parse(s).atZone(zone).toInstant();
     }
 
     private static String describe(Duration d) {

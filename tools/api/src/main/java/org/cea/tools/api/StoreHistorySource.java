@@ -76,6 +76,11 @@ final class StoreHistorySource implements HistorySource {
     }
 
     @Override
+    public Map<String, org.cea.tsdb.ReadingRow> latest() {
+        return call("latest readings", Store::latestPerSensor);
+    }
+
+    @Override
     public Map<String, Long> countsByType(Instant from, Instant to) {
         return call("counts by type", s -> s.countsByType(from, to));
     }

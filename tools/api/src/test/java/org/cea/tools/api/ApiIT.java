@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.cea.redisio.Alert;
+import org.cea.redisio.AlertEvents;
+import org.cea.redisio.AlertKeys;
 import org.cea.redisio.LiveUpdate;
 import org.cea.testsupport.PostgresCluster;
 import org.cea.testsupport.RedisServer;
@@ -50,7 +54,9 @@ class ApiIT {
                     msg("1-0", 0, 0x101, 1, "PT100", "{\"temp_dry_c\":23.55,\"temp_wet_c\":18.2,\"status\":0,\"seq\":1}"),
                     msg("2-0", 1, 0x202, 2, "BARO", "{\"pressure_hpa\":1013.2,\"temp_c\":22.1,\"seq\":1}"),
                     msg("3-0", 2, 0x301, 3, "PT100", "{\"temp_dry_c\":25.0,\"temp_wet_c\":19.0,\"status\":0,\"seq\":1}")),
-                    List.of(reading(0, 400), reading(10, 410), reading(20, 420), reading(60, 500), reading(70, 520)));
+                    List.of(reading(0, 400), reading(10, 410), reading(20, 420), reading(60, 500), reading(70, 520),
+                            new ReadingRow(T0.plusSeconds(5).toEpochMilli() * 1000, "rh_b", 59.5994100647309),
+                            new ReadingRow(T0.plusSeconds(6).toEpochMilli() * 1000, "rh_b", 60.0)));
         }
         for (String row : pg.psql(db, "SELECT source_id || '=' || id FROM can_messages").split("\n")) {
             String[] kv = row.split("=");
@@ -139,7 +145,7 @@ class ApiIT {
         api.live(new LiveUpdate("lab_temp", 21.25, "°C", now));
         ApiStack.Reply r = api.get("/api/sensors/lab_temp");
         assertEquals(200, r.status(), r.body());
-        assertEquals(21.25, r.json().get("value").getAsDouble());
+        assertEquals(21.3, r.json().get("value").getAsDouble());   // 21.25 at lab_temp's precision 1
         assertEquals("lab", r.json().get("room").getAsString());
         assertBad("/api/sensors/no_such_sensor", 404, null, "unknown sensor 'no_such_sensor'");
         assertBad("/api/sensors/lab_temp?verbose=1", 400, "verbose", "unknown parameter 'verbose'");
@@ -176,7 +182,12 @@ class ApiIT {
         assertBad(base + "?from=yesterday", 400, "from", "'yesterday'");
         assertBad(base + "?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", 400, "from", "reversed");
         assertBad(base + "?from=2026-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", 400, "from", "reversed or empty");
-        assertBad(base + "?from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", 400, "from", "too large");
+        assertBad(base + "?from=1969-12-31T00:00:00Z&to=2026-01-01T00:00:00Z", 400, "from", "on or after 1970-01-01");
+        assertBad(base + "?from=2026-13-01", 400, "from", "a date (2026-11-26)");
+        assertBad(base + "?to=2026-01-01T25:00", 400, "to", "'2026-01-01T25:00'");
+        // an unencoded '+' arrives as a space: the message says so and shows the encoded form
+        assertBad(base + "?from=2026-01-01T01:00:00+01:00", 400, "from", "send it as %2B (2026-01-01T01:00:00%2B01:00)");
+        assertBad(base + "?to=2026-01-01T01:00+0100", 400, "to", "the offset's '+' was lost");
         assertBad(base + "?points=0", 400, "points", "1..5000");
         assertBad(base + "?points=abc", 400, "points", "'abc'");
         assertBad(base + "?points=5001", 400, "points", "5001");
@@ -184,6 +195,121 @@ class ApiIT {
         assertBad(base + "?sql=DROP%20TABLE%20can_messages", 400, "sql", "unknown parameter");
         assertBad("/api/sensors/co2_v'%3B--/history", 404, null, "unknown sensor");
         assertBad("/api/sensors/nope/history?from=now-1h", 404, null, "unknown sensor 'nope'");
+    }
+
+    @Test
+    void historyTakesPlainDatesAndLocalTimesInTheFacilityZone() {
+        // the test zone is Europe/Amsterdam, UTC+1 in January: local 01:00 is 00:00Z
+        ApiStack.Reply utc = api.get("/api/sensors/co2_v/history?from=2026-01-01T00:00:00Z&to=2026-01-01T00:02:00Z&points=2");
+        ApiStack.Reply local = api.get("/api/sensors/co2_v/history?from=2026-01-01T01:00&to=2026-01-01T01:02:00&points=2");
+        assertEquals(200, local.status(), local.body());
+        assertEquals(utc.json().get("data"), local.json().get("data"));
+        assertEquals("2026-01-01T00:00:00Z", local.json().get("from").getAsString());
+        // a plain date is the local day; as 'to' it is the end of that day, so from=D&to=D is all of D
+        ApiStack.Reply day = api.get("/api/sensors/co2_v/history?from=2026-01-01&to=2026-01-01&points=1");
+        assertEquals(200, day.status(), day.body());
+        assertEquals("2025-12-31T23:00:00Z", day.json().get("from").getAsString());
+        assertEquals("2026-01-01T23:00:00Z", day.json().get("to").getAsString());
+        JsonArray all = day.json().getAsJsonArray("data");
+        assertEquals(5, all.get(0).getAsJsonObject().get("count").getAsLong(), day.body());
+        ApiStack.Reply before = api.get("/api/sensors/co2_v/history?from=2025-12-31&to=2025-12-31");
+        assertEquals(0, before.json().getAsJsonArray("data").size(), before.body());
+    }
+
+    @Test
+    void historyOfAnyRangeBeyond366DaysComesInBucketsOfADayOrMore() {
+        ApiStack.Reply r = api.get("/api/sensors/co2_v/history?from=2020-01-01&to=2026-06-01&points=5000");
+        assertEquals(200, r.status(), r.body());
+        JsonObject j = r.json();
+        // 2019-12-31T23:00Z .. 2026-06-01T22:00Z, 2343.96 days: meets at most 2345 UTC days
+        assertEquals(2345, j.get("points").getAsInt(), r.body());
+        assertEquals(86_400_000L, j.get("bucket_ms").getAsLong(), r.body());
+        JsonArray data = j.getAsJsonArray("data");
+        assertEquals(1, data.size(), r.body());
+        JsonObject b = data.get(0).getAsJsonObject();
+        assertEquals(T0.toEpochMilli(), b.get("t").getAsLong());   // 2026-01-01T00:00Z starts a UTC day bucket
+        assertEquals(5, b.get("count").getAsLong());
+        assertEquals(450.0, b.get("avg").getAsDouble());            // (400+410+420+500+520)/5
+        assertEquals(200, api.get("/api/sensors/co2_v/history?from=1970-01-02&to=9999-12-30").status());
+        // local midnight of 1970-01-01 in Amsterdam is 1969-12-31T23:00Z, before the epoch
+        assertBad("/api/sensors/co2_v/history?from=1970-01-01", 400, "from", "on or after 1970-01-01T00:00:00Z");
+    }
+
+    @Test
+    void valuesAreRoundedToTheSensorsPrecisionInHistoryAndLiveAnswers() {
+        // facility.json: rh precision 1, co2 precision 0
+        ApiStack.Reply r = api.get("/api/sensors/rh_b/history?from=2026-01-01T00:00:00Z&to=2026-01-01T00:01:00Z&points=1");
+        assertEquals(200, r.status(), r.body());
+        JsonObject b = r.json().getAsJsonArray("data").get(0).getAsJsonObject();
+        assertEquals(59.8, b.get("avg").getAsDouble(), r.body());   // (59.5994100647309 + 60) / 2 = 59.79970503...
+        assertEquals(59.6, b.get("min").getAsDouble(), r.body());
+        assertEquals(60.0, b.get("max").getAsDouble(), r.body());
+        assertTrue(r.body().contains("\"avg\":59.8,"), r.body());
+        assertEquals("RH", r.json().get("label").getAsString());
+        assertEquals(1, r.json().get("precision").getAsInt());
+        long now = System.currentTimeMillis();
+        api.live(new LiveUpdate("rh_b", 59.5994100647309, "%", now), new LiveUpdate("co2_f", 811.5, "ppm", now));
+        Map<String, JsonObject> s = byName(api.get("/api/sensors").json().getAsJsonArray("sensors"));
+        assertEquals(59.6, s.get("rh_b").get("value").getAsDouble());
+        assertEquals(812.0, s.get("co2_f").get("value").getAsDouble());
+        try (ApiStack.LiveClient c = api.new LiveClient()) {
+            c.next("snapshot", Duration.ofSeconds(5));
+            api.live(new LiveUpdate("rh_b", 61.04999, "%", now + 100));
+            JsonObject up = c.next("update", Duration.ofSeconds(5));
+            assertEquals(61.0, up.getAsJsonArray("readings").get(0).getAsJsonObject().get("value").getAsDouble(), up.toString());
+        }
+    }
+
+    @Test
+    void sensorsCarryDisplayNamesBandsAndAState() {
+        long now = System.currentTimeMillis();
+        api.live(new LiveUpdate("dry_bulb_f", 25.14, "°C", now), new LiveUpdate("co2_b", 1600, "ppm", now),
+                new LiveUpdate("wet_bulb_b", 18.0, "°C", now - 9_700));
+        Map<String, JsonObject> s = Map.of();
+        for (long end = System.nanoTime() + 5_000_000_000L; System.nanoTime() < end; ApiStack.sleep(50)) {
+            // the key of a reading taken 9.7 s ago expires 0.3 s later: the API knows it from the published update
+            s = byName(api.get("/api/sensors").json().getAsJsonArray("sensors"));
+            if (s.get("wet_bulb_b").get("value").isJsonNull() && s.get("dry_bulb_f").get("value").isJsonPrimitive()) {
+                break;
+            }
+        }
+        JsonObject dry = s.get("dry_bulb_f");
+        // facility.json: sensors.dry_bulb.label, nodes.2.label; automation.json: air_temp 16..32 on dry_bulb
+        assertEquals("Dry bulb", dry.get("label").getAsString());
+        assertEquals("Flower room, front", dry.get("room_label").getAsString());
+        assertEquals(25.1, dry.get("value").getAsDouble());
+        assertEquals("in_band", dry.get("state").getAsString());
+        JsonObject band = dry.getAsJsonObject("band");
+        assertEquals(16.0, band.get("min").getAsDouble());
+        assertEquals(32.0, band.get("max").getAsDouble());
+        assertEquals("rule", band.get("source").getAsString());
+        assertEquals("[\"air_temp\"]", band.get("rules").toString());
+        // co2_high: max 1500 only
+        assertEquals("out_of_band", s.get("co2_b").get("state").getAsString());
+        assertTrue(s.get("co2_b").getAsJsonObject("band").get("min").isJsonNull());
+        // no band rule for pressure: its valid range 300..1100 hPa
+        JsonObject pressure = s.get("pressure_v").getAsJsonObject("band");
+        assertEquals("valid_range", pressure.get("source").getAsString());
+        assertEquals(300.0, pressure.get("min").getAsDouble());
+        // a reading older than the stale limit is stale and still shown
+        assertEquals("stale", s.get("wet_bulb_b").get("state").getAsString());
+        assertEquals(18.0, s.get("wet_bulb_b").get("last_value").getAsDouble());
+        assertTrue(s.get("wet_bulb_b").get("value").isJsonNull(), s.get("wet_bulb_b").toString());
+        JsonObject gone = api.get("/api/sensors/wet_bulb_b").json();
+        assertTrue(gone.get("value").isJsonNull(), gone.toString());
+        assertEquals("stale", gone.get("state").getAsString());
+        assertEquals(18.0, gone.get("last_value").getAsDouble());
+        assertEquals(now - 9_700, gone.get("last_ts").getAsLong());
+        // a faulted sensor: an active 'faulted' alert names it
+        Alert fault = new Alert("faulted:dry_bulb_f", "faulted", "faulted", "critical", "firing", "flower_front", "dry_bulb_f",
+                2, null, null, "dry bulb of flower room front is faulted", now, now, null, null, null, now, null);
+        new AlertEvents(api.jedis).record(List.of(new AlertEvents.Event(null, "firing", now, fault, Set.of())));
+        try {
+            assertEquals("faulted", api.get("/api/sensors/dry_bulb_f").json().get("state").getAsString());
+        } finally {
+            api.jedis.del(AlertKeys.ACTIVE);
+        }
+        assertEquals("Europe/Amsterdam", api.get("/api/sensors").json().get("time_zone").getAsString());
     }
 
     @Test
@@ -314,7 +440,7 @@ class ApiIT {
             JsonObject up = c.next("update", Duration.ofSeconds(5));
             JsonObject reading = up.getAsJsonArray("readings").get(0).getAsJsonObject();
             assertEquals("secondary_rh_f", reading.get("name").getAsString());
-            assertEquals(56.25, reading.get("value").getAsDouble());
+            assertEquals(56.3, reading.get("value").getAsDouble());   // secondary_rh: precision 1
             assertEquals(now + 500, reading.get("ts").getAsLong());
             // a reading taken 9.2 s ago turns stale 0.8 s from now, with no further message from Redis
             long old = System.currentTimeMillis() - 9_200;

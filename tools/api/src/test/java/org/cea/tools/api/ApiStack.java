@@ -53,8 +53,16 @@ final class ApiStack implements AutoCloseable {
         return TestServers.projectRoot().resolve("etc");
     }
 
+    /** The facility's local time zone in the tests (UTC+1 in winter), so that plain dates are not UTC dates. */
+    static final java.time.ZoneId ZONE = java.time.ZoneId.of("Europe/Amsterdam");
+
+    /** etc/facility.json with etc/automation.json's bands and lights, in {@link #ZONE}. */
     static SensorCatalog catalog() {
-        return Catalogs.fromProfile(FacilityProfile.loadDefault(etc()));
+        FacilityProfile profile = FacilityProfile.loadDefault(etc());
+        org.cea.automation.AutomationConfig c = org.cea.automation.AutomationConfigParser.parse(etc().resolve("automation.json"),
+                profile);
+        return Catalogs.fromProfile(profile, new org.cea.automation.AutomationConfig(c.source(), ZONE, c.evaluationPeriod(),
+                c.rooms(), c.rules(), c.notifiers(), c.actuators()));
     }
 
     /** Writes live values as the worker does (keys + PUBLISH). */

@@ -77,7 +77,7 @@ class QueryParamsTest {
         assertEquals("parameter 'to' given 2 times; give it once",
                 assertThrows(ApiException.class, () -> q("to", "now", "to", "now-1h")).getMessage());
         ApiException bad = assertThrows(ApiException.class, () -> q("to", "tomorrow").instant("to", NOW, NOW));
-        assertTrue(bad.getMessage().startsWith("parameter 'to' must be an ISO-8601 instant"), bad.getMessage());
+        assertTrue(bad.getMessage().startsWith("parameter 'to' must be an ISO-8601 time"), bad.getMessage());
         assertTrue(bad.getMessage().endsWith("was 'tomorrow'"), bad.getMessage());
     }
 }
