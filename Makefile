@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn
 MVN_FLAGS ?=
 
-.PHONY: all deps build test test-units unit bench demo install clean
+.PHONY: all deps build test test-units test-window test-boot unit bench demo install clean
 
 all: build
 
@@ -14,12 +14,20 @@ build:
 	$(MVN) $(MVN_FLAGS) -DskipTests -DskipITs package
 
 # Unit tests (*Test, surefire) then integration tests against private servers (*IT, failsafe).
-test: deps test-units
+test: deps test-units test-window
 	$(MVN) $(MVN_FLAGS) verify
 
 # systemd units: systemd-analyze verify, security exposure <= 4.0, the scripts they run (no systemd needed)
 test-units:
 	scripts/test-units.sh
+
+# the failure handler's terminal window under Xvfb with xterm (screenshot: target/failure-window/window.png)
+test-window:
+	scripts/test-failure-window.sh
+
+# real systemd as PID 1 in a QEMU guest: install, order, kill -9, failure handler, power cut (~15 min, TCG)
+test-boot: build
+	scripts/boot-vm/run-boot.sh
 
 unit:
 	$(MVN) $(MVN_FLAGS) test

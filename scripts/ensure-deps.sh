@@ -30,6 +30,13 @@ if [ "$what" = test ] || [ "$what" = bench ]; then
   need xz-utils command -v xz
   need can-utils command -v cangen
   need iproute2 command -v ip
+  # the failure window test (scripts/test-failure-window.sh): a virtual display, a terminal, a screenshot
+  need xvfb command -v Xvfb
+  need xterm command -v xterm
+  need x11-utils command -v xwininfo
+  need imagemagick command -v import
+  # the boot test (make test-boot) formats the guest disk
+  need e2fsprogs command -v mkfs.ext4
   # dashboard browser test
   need chromium command -v chromium
 fi

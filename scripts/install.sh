@@ -52,6 +52,10 @@ if [ -f "$etc/redis/redis.conf" ]; then
   grep -qxF "include $etc/redis/cea.conf" "$etc/redis/redis.conf" \
     || printf '\n# CEA (make install): persistence, memory, password\ninclude %s\n' "$etc/redis/cea.conf" >> "$etc/redis/redis.conf"
 fi
+# the failure windows: a watcher in every desktop session (users in group cea-alert see them)
+install -d "$etc/xdg/autostart"
+sed "s|/opt/cea/|$prefix/|" "$root/etc/xdg/autostart/cea-failure-watch.desktop" > "$etc/xdg/autostart/cea-failure-watch.desktop"
+chmod 0644 "$etc/xdg/autostart/cea-failure-watch.desktop"
 # PostgreSQL: the Pi tuning file in every cluster's conf.d
 for d in "$etc"/postgresql/*/*/conf.d; do
   [ -d "$d" ] && install -m 0644 "$root/etc/postgresql/cea-pi.conf" "$d/cea-pi.conf"
