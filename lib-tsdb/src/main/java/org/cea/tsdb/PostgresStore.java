@@ -466,6 +466,83 @@ final class PostgresStore implements Store {
         });
     }
 
+    /** Rows per round trip of an export's cursor. */
+    private static final int EXPORT_FETCH = 5_000;
+
+    @Override
+    public long exportReadings(List<String> sensors, Instant from, Instant to, java.util.function.Consumer<ReadingRow> sink) {
+        long[] w = Times.window(from, to);
+        Exports.checkSensors(sensors);
+        String sql = "SELECT " + String.format(MICROS, "time") + ", value FROM sensor_readings"
+                + " WHERE sensor = ? AND time >= ? AND time < ? ORDER BY time";
+        return stream("export of " + sensors.size() + " sensors " + from + ".." + to, c -> {
+            long n = 0;
+            for (String sensor : sensors) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setFetchSize(EXPORT_FETCH);
+                    ps.setString(1, sensor);
+                    ps.setObject(2, at(w[0]));
+                    ps.setObject(3, at(w[1]));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            sink.accept(new ReadingRow(rs.getLong(1), sensor, rs.getDouble(2)));
+                            n++;
+                        }
+                    }
+                }
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public long exportMessages(Instant from, Instant to, java.util.function.Consumer<StoredMessage> sink) {
+        long[] w = Times.window(from, to);
+        String sql = "SELECT id, " + String.format(MICROS, "timestamp") + ", can_id, extended, node_id, message_type, dlc,"
+                + " raw_data, decoded_data::text, source_id FROM can_messages WHERE timestamp >= ? AND timestamp < ?"
+                + " ORDER BY timestamp, id";
+        return stream("export of can_messages " + from + ".." + to, c -> {
+            long n = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(EXPORT_FETCH);
+                ps.setObject(1, at(w[0]));
+                ps.setObject(2, at(w[1]));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getBoolean(4),
+                                rs.getObject(5, Integer.class), rs.getString(6), rs.getInt(7), rs.getString(8),
+                                rs.getString(9), rs.getString(10)));
+                        n++;
+                    }
+                }
+            }
+            return n;
+        });
+    }
+
+    private static OffsetDateTime at(long micros) {
+        return OffsetDateTime.ofInstant(Times.instant(micros), ZoneOffset.UTC);
+    }
+
+    /** Like {@link #run} without the retry: rows already handed over must not be handed over twice. */
+    private synchronized long stream(String op, Work<Long> work) {
+        try {
+            Connection c = connection();
+            long n = work.run(c);
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            if (SqlErrors.isUnavailable(e)) {
+                dropConnection();
+            }
+            throw SqlErrors.wrap(op, url, e);
+        } catch (RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
     @Override
     public Backend backend() {
         return backend;

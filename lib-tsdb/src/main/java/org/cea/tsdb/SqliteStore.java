@@ -238,6 +238,67 @@ final class SqliteStore implements Store {
     }
 
     @Override
+    public synchronized long exportReadings(List<String> sensors, Instant from, Instant to,
+                                            java.util.function.Consumer<ReadingRow> sink) {
+        long[] w = Times.window(from, to);
+        Exports.checkSensors(sensors);
+        String sql = "SELECT time, value FROM sensor_readings WHERE sensor = ? AND time >= ? AND time < ? ORDER BY time";
+        Connection c = connection();
+        try {
+            long n = 0;
+            for (String sensor : sensors) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, sensor);
+                    ps.setLong(2, w[0]);
+                    ps.setLong(3, w[1]);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            sink.accept(new ReadingRow(rs.getLong(1), sensor, rs.getDouble(2)));
+                            n++;
+                        }
+                    }
+                }
+            }
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw fail("export of " + sensors.size() + " sensors " + from + ".." + to, e);
+        } catch (RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized long exportMessages(Instant from, Instant to, java.util.function.Consumer<StoredMessage> sink) {
+        long[] w = Times.window(from, to);
+        String sql = MESSAGE_COLUMNS + " WHERE m.timestamp >= ? AND m.timestamp < ? ORDER BY m.timestamp, m.id";
+        Connection c = connection();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setDouble(1, w[0] / 1e6);
+            ps.setDouble(2, w[1] / 1e6);
+            long n = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(new StoredMessage(rs.getLong(1), Times.secondsToMicros(rs.getDouble(2)), rs.getInt(3),
+                            rs.getBoolean(4), nullableInt(rs, 5), rs.getString(6), rs.getInt(7), rs.getString(8),
+                            rs.getString(9), rs.getString(10)));
+                    n++;
+                }
+            }
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw fail("export of can_messages " + from + ".." + to, e);
+        } catch (RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+        }
+    }
+
+    @Override
     public synchronized List<StoredMessage> recentMessages(MessageQuery q) {
         StringBuilder sql = new StringBuilder(MESSAGE_COLUMNS).append(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();

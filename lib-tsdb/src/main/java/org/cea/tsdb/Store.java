@@ -123,6 +123,33 @@ public interface Store extends AutoCloseable {
      */
     Map<String, ReadingRow> latestPerSensor();
 
+    /**
+     * Streams the stored readings of {@code sensors} with {@code from <= time < to} to {@code sink},
+     * sensor by sensor in the given order, each in ascending time: one pass over the
+     * {@code (sensor, time)} index, read in chunks (a cursor on PostgreSQL), so a year of readings is
+     * never held in memory. Not retried once a row has been handed over; an exception thrown by
+     * {@code sink} ends the export and is rethrown unchanged.
+     *
+     * @param sensors sensor names, non-empty
+     * @param from    start, inclusive
+     * @param to      end, exclusive; after {@code from}
+     * @param sink    receives each row
+     * @return rows handed to {@code sink}
+     * @throws BadDataException          bad arguments
+     * @throws StoreUnavailableException the database cannot be reached
+     */
+    long exportReadings(List<String> sensors, Instant from, Instant to, java.util.function.Consumer<ReadingRow> sink);
+
+    /**
+     * Streams the {@code can_messages} rows with {@code from <= timestamp < to} to {@code sink} in
+     * ascending (timestamp, id) order, read in chunks like {@link #exportReadings}.
+     *
+     * @return rows handed to {@code sink}
+     * @throws BadDataException          bad arguments
+     * @throws StoreUnavailableException the database cannot be reached
+     */
+    long exportMessages(Instant from, Instant to, java.util.function.Consumer<StoredMessage> sink);
+
     /** The kind of database this store talks to. */
     Backend backend();
 

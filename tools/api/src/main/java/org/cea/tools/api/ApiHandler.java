@@ -24,6 +24,8 @@ final class ApiHandler extends Handler.Abstract {
     private static final String JSON = "application/json; charset=utf-8";
     private static final String ALERTS_PREFIX = "/api/alerts/";
     private static final String ACK_SUFFIX = "/ack";
+    private static final String EXPORT = "/api/export";
+    private static final String EXPORT_MESSAGES = "/api/export/messages";
     /** Largest request body accepted (an acknowledgement), bytes. */
     static final int MAX_BODY = 4_096;
     private final Endpoints endpoints;
@@ -48,6 +50,9 @@ final class ApiHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         long t0 = System.nanoTime();
         String path = Request.getPathInContext(request);
+        if ((path.equals(EXPORT) || path.equals(EXPORT_MESSAGES)) && "GET".equals(request.getMethod())) {
+            return export(request, response, callback, path, t0);
+        }
         String[] route = {"other"};
         Reply reply;
         try {
@@ -68,6 +73,46 @@ final class ApiHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
         response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(reply.body()), callback);
         metrics.observe(route[0], reply.status(), System.nanoTime() - t0);
+        return true;
+    }
+
+    /**
+     * {@code /api/export}: checks the parameters and opens the export's store first, so a bad
+     * request or a database that is down is a JSON error; then streams the CSV. A failure after the
+     * first byte can only abort the response (the client sees a truncated transfer, never a
+     * complete-looking file).
+     */
+    private boolean export(Request request, Response response, Callback callback, String path, long t0) {
+        boolean messages = path.equals(EXPORT_MESSAGES);
+        Endpoints.Export ex;
+        org.cea.tsdb.Store store;
+        try {
+            ex = endpoints.export(params(query(request), messages ? Set.of("from", "to", "format")
+                    : Set.of("sensors", "from", "to", "format")), messages);
+            store = endpoints.openExport();
+        } catch (ApiException e) {
+            Reply reply = error(e);
+            response.setStatus(reply.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+            response.write(true, ByteBuffer.wrap(reply.body()), callback);
+            metrics.observe(path, reply.status(), System.nanoTime() - t0);
+            return true;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/csv; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + ex.filename() + "\"");
+        try (store; java.io.OutputStream out = org.eclipse.jetty.io.Content.Sink.asOutputStream(response)) {
+            long rows = messages ? CsvExport.messages(store, ex.from(), ex.to(), out)
+                    : CsvExport.readings(store, ex.sensors(), ex.from(), ex.to(), out);
+            LOG.info("export {} {}..{}: {} rows", messages ? "can_messages" : ex.sensors(), ex.from(), ex.to(), rows);
+            callback.succeeded();
+            metrics.observe(path, 200, System.nanoTime() - t0);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("export {} aborted: {}", path, e.toString());
+            metrics.observe(path, 500, System.nanoTime() - t0);
+            callback.failed(e);
+        }
         return true;
     }
 

@@ -161,6 +161,64 @@ final class Endpoints {
                 "label", s.label(), "room_label", s.roomLabel(), "precision", s.precision(), "data", data));
     }
 
+    /**
+     * A checked export request: what {@code /api/export} or {@code /api/export/messages} will stream.
+     *
+     * @param sensors  sensor names in the order asked, or null for the {@code can_messages} rows
+     * @param from     start, inclusive
+     * @param to       end, exclusive
+     * @param filename the download's file name
+     */
+    record Export(List<String> sensors, Instant from, Instant to, String filename) {
+    }
+
+    /**
+     * Checks {@code /api/export?sensors=&from=&to=&format=csv} ({@code messages}: false) or
+     * {@code /api/export/messages?from=&to=&format=csv} (true): any range (default the last 24 h),
+     * sensors a comma-separated list of known names or {@code all}, format {@code csv}.
+     *
+     * @throws ApiException 400 naming the parameter, 404 for an unknown sensor
+     */
+    Export export(QueryParams p, boolean messages) {
+        String format = p.string("format");
+        if (format != null && !format.equals("csv")) {
+            throw ApiException.badParameter("format", "parameter 'format' must be csv, was '" + format + "'");
+        }
+        Instant[] range = p.range(clock.instant().truncatedTo(ChronoUnit.MILLIS), Duration.ofHours(24), null);
+        String stamp = range[0].toString().replace(":", "") + "_" + range[1].toString().replace(":", "");
+        if (messages) {
+            return new Export(null, range[0], range[1], "can_messages_" + stamp + ".csv");
+        }
+        String list = p.string("sensors");
+        if (list == null || list.isBlank()) {
+            throw ApiException.badParameter("sensors", "parameter 'sensors' is required: comma-separated sensor names"
+                    + " (e.g. dry_bulb_b,wet_bulb_b) or 'all'");
+        }
+        List<String> names = new ArrayList<>();
+        if (list.trim().equals("all")) {
+            names.addAll(catalog.names());
+        } else {
+            for (String n : list.split(",", -1)) {
+                String name = n.trim();
+                if (catalog.sensor(name).isEmpty()) {
+                    throw ApiException.badParameter("sensors", "parameter 'sensors': unknown sensor '" + name
+                            + "'; known sensors: " + String.join(", ", catalog.names()));
+                }
+                if (names.contains(name)) {
+                    throw ApiException.badParameter("sensors", "parameter 'sensors' names '" + name + "' twice");
+                }
+                names.add(name);
+            }
+        }
+        String what = names.size() == 1 ? names.get(0) : names.size() + "_sensors";
+        return new Export(names, range[0], range[1], "readings_" + what + "_" + stamp + ".csv");
+    }
+
+    /** Opens the export's own store (503 when the database is down). */
+    org.cea.tsdb.Store openExport() {
+        return history.openExport();
+    }
+
     /** {@code GET /api/messages?limit=&type=&node=&after_id=}. */
     Reply messages(QueryParams p) {
         int limit = (int) p.integer("limit", 100, 1, MAX_LIMIT);

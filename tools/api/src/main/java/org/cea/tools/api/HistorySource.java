@@ -57,6 +57,14 @@ interface HistorySource extends AutoCloseable {
     /** The newest stored reading of every sensor, by name. */
     Map<String, org.cea.tsdb.ReadingRow> latest();
 
+    /**
+     * A store of its own for one export (a long read must not hold up the other queries), opened
+     * now; the caller closes it.
+     *
+     * @throws ApiException 503 when the database cannot be reached
+     */
+    org.cea.tsdb.Store openExport();
+
     /** Message counts per type in {@code [from, to)}. */
     Map<String, Long> countsByType(Instant from, Instant to);
 

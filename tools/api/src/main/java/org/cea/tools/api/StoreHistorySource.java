@@ -81,6 +81,22 @@ final class StoreHistorySource implements HistorySource {
     }
 
     @Override
+    public Store openExport() {
+        if (closed.get()) {
+            throw new IllegalStateException("history source is closed");
+        }
+        try {
+            return Store.open(url);
+        } catch (StoreUnavailableException e) {
+            metrics.dbError();
+            throw ApiException.unavailable("database", "export: database " + maskedUrl + " unavailable: " + e.getMessage());
+        } catch (TsdbException e) {
+            metrics.dbError();
+            throw new ApiException(500, "database_error", "export: cannot open " + maskedUrl + ": " + e.getMessage(), null);
+        }
+    }
+
+    @Override
     public Map<String, Long> countsByType(Instant from, Instant to) {
         return call("counts by type", s -> s.countsByType(from, to));
     }
