@@ -427,6 +427,17 @@ final class PostgresStore implements Store {
     }
 
     @Override
+    public boolean holdsStreamRows() {
+        // served by the unique (source_id, timestamp) index: no scan of the legacy rows
+        return run("looking for rows written from the stream", c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT EXISTS (SELECT 1 FROM can_messages WHERE source_id IS NOT NULL)")) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        });
+    }
+
+    @Override
     public Map<String, Long> countsByType(Instant from, Instant to) {
         Times.window(from, to);
         return run("counts by type " + from + ".." + to, c -> {

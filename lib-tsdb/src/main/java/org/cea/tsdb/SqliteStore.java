@@ -346,6 +346,20 @@ final class SqliteStore implements Store {
     }
 
     @Override
+    public synchronized boolean holdsStreamRows() {
+        Connection c = connection();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM ingested_entries)")) {
+            boolean found = rs.next() && rs.getBoolean(1);
+            c.commit();
+            return found;
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw fail("looking for rows written from the stream", e);
+        }
+    }
+
+    @Override
     public synchronized Map<String, Long> countsByType(Instant from, Instant to) {
         long[] w = Times.window(from, to);
         String sql = "SELECT message_type, count(*) FROM can_messages WHERE timestamp >= ? AND timestamp < ?"

@@ -150,6 +150,25 @@ public interface Store extends AutoCloseable {
      */
     long exportMessages(Instant from, Instant to, java.util.function.Consumer<StoredMessage> sink);
 
+    /**
+     * Whether this database holds messages written from the Redis stream (a row carrying its stream
+     * entry id: the worker writes here). The scanner's legacy direct write refuses such a target,
+     * since every frame would then be stored twice.
+     *
+     * @throws StoreUnavailableException the database cannot be reached
+     */
+    boolean holdsStreamRows();
+
+    /**
+     * Whether two store URLs name the same database (same server and database name, or the same
+     * SQLite file), whatever their credentials.
+     *
+     * @throws BadDataException either URL is malformed
+     */
+    static boolean sameDatabase(String a, String b) {
+        return StoreUrl.parse(a).sameDatabase(StoreUrl.parse(b));
+    }
+
     /** The kind of database this store talks to. */
     Backend backend();
 

@@ -134,6 +134,35 @@ final class StoreUrl {
         return PostgresStore.applySchema(this);
     }
 
+    /**
+     * Same database: SQLite files compared by their absolute normalised path, PostgreSQL by the
+     * JDBC URL without credentials or parameters (host, port, database).
+     */
+    boolean sameDatabase(StoreUrl other) {
+        if (sqlite != other.sqlite) {
+            return false;
+        }
+        if (sqlite) {
+            return sqlitePath().equals(other.sqlitePath());
+        }
+        return withoutParameters(jdbcUrl).equalsIgnoreCase(withoutParameters(other.jdbcUrl));
+    }
+
+    private java.nio.file.Path sqlitePath() {
+        java.nio.file.Path p = java.nio.file.Path.of(jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""))
+                .toAbsolutePath().normalize();
+        try {
+            return p.toRealPath();
+        } catch (java.io.IOException e) {
+            return p; // not there yet: compare the path as written
+        }
+    }
+
+    private static String withoutParameters(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
     /** The URL with its password replaced by {@code ***}. */
     @Override
     public String toString() {

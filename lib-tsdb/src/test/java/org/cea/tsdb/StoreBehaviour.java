@@ -56,6 +56,15 @@ abstract class StoreBehaviour {
     }
 
     @Test
+    void holdsStreamRowsOnlyOnceAMessageFromTheStreamIsStored() {
+        assertFalse(store.holdsStreamRows(), "a fresh database");
+        store.writeBatch(List.of(pt100(null, T0, 1, 1), pt100(null, T0 + 1000, 1, 2)), List.of());
+        assertFalse(store.holdsStreamRows(), "legacy rows (no stream entry id) only: the scanner's own target");
+        store.writeBatch(List.of(pt100("1710028800002-0", T0 + 2000, 1, 3)), List.of());
+        assertTrue(store.holdsStreamRows(), "a row the worker wrote from can:raw");
+    }
+
+    @Test
     void partlyReplayedBatchWritesOnlyTheNewRows() {
         store.writeBatch(List.of(pt100("m-1", T0, 1, 1), pt100("m-2", T0 + 1, 1, 2)),
                 List.of(new ReadingRow(T0, "co2_b", 400)));

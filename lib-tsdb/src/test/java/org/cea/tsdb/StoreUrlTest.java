@@ -21,6 +21,17 @@ class StoreUrlTest {
     }
 
     @Test
+    void sameDatabaseIgnoresCredentialsAndSpellingButNotServerOrName() {
+        assertTrue(Store.sameDatabase("postgresql://cea_writer:a@127.0.0.1:5432/cea_sensors",
+                "postgres://cea:b@127.0.0.1/cea_sensors?sslmode=disable"), "default port, other role and parameters");
+        assertTrue(Store.sameDatabase("/var/lib/cea/./x.db", "jdbc:sqlite:/var/lib/cea/x.db"), "one file, two spellings");
+        assertFalse(Store.sameDatabase("postgresql://w@127.0.0.1:5432/cea_sensors", "postgresql://w@127.0.0.1:5433/cea_sensors"));
+        assertFalse(Store.sameDatabase("postgresql://w@127.0.0.1/cea_sensors", "postgresql://w@127.0.0.1/cea_legacy"));
+        assertFalse(Store.sameDatabase("/var/lib/cea/can_messages.db", "/var/lib/cea/cea.db"));
+        assertFalse(Store.sameDatabase("/var/lib/cea/cea.db", "postgresql://w@127.0.0.1/cea_sensors"));
+    }
+
+    @Test
     void postgresUriDefaultsPortAndDatabase() {
         StoreUrl u = StoreUrl.parse("postgres://reader@localhost");
         assertEquals("jdbc:postgresql://localhost:5432/cea_sensors", u.jdbcUrl());

@@ -14,6 +14,7 @@ import joptsimple.OptionSpec;
 import org.cea.candecode.facility.FacilityProfile;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.StreamWriterSettings;
+import org.cea.tsdb.Store;
 
 /** Flag parsing for can-scanner (jopt-simple); environment defaults: REDIS_URL, CEA_DB_URL, CEA_SPOOL_DIR, CEA_ETC. */
 final class Cli {
@@ -130,6 +131,7 @@ final class Cli {
             redis = RedisConfig.fromUrl(url).withSocketTimeoutMs(2_000);
         }
         String db = o.has(noDb) ? null : o.has(dbUrl) ? o.valueOf(dbUrl) : env.getOrDefault("CEA_DB_URL", DEFAULT_DB);
+        refuseTheWorkersDatabase(db, env.get("DB_URL"));
         String spool = o.has(spoolDir) ? o.valueOf(spoolDir) : env.getOrDefault("CEA_SPOOL_DIR", DEFAULT_SPOOL);
         Path candump = null;
         if (o.has(sink)) {
@@ -149,6 +151,18 @@ final class Cli {
                 factor("--sim-speed", o.valueOf(simSpeed)),
                 ScannerOptions.simSettings(o.valueOf(simSeed), o.valuesOf(simDropout), o.valuesOf(simFault),
                         o.valuesOf(simSet), o.valueOf(simLoss)), o.valueOf(dbBatch));
+    }
+
+    /**
+     * The legacy direct write next to the worker's database would store every frame twice (once
+     * from here, once from the stream); {@code DB_URL} is the worker's, from the shared cea.env.
+     */
+    static void refuseTheWorkersDatabase(String legacy, String worker) {
+        if (legacy != null && worker != null && !worker.isBlank() && Store.sameDatabase(legacy, worker)) {
+            throw new IllegalArgumentException("--db-url / CEA_DB_URL names the worker's database (DB_URL): the legacy"
+                    + " direct write would store every frame a second time; point it at the legacy SQLite file"
+                    + " (e.g. /var/lib/cea/can_messages.db) or pass --no-db");
+        }
     }
 
     private static double factor(String flag, String v) {

@@ -155,14 +155,27 @@ final class Scanner {
         Store opened = null;
         try {
             opened = Store.open(url);
+            if (opened.holdsStreamRows()) {
+                String where = opened.toString();
+                opened.close();
+                return refuseTheWorkersDatabase(where);
+            }
             LOG.info("direct DB write to {} ({})", opened, opened.backend());
         } catch (StoreUnavailableException e) {
             LOG.warn("DB path: {} unavailable at start ({}); retrying in the background", url, e.getMessage());
+        } catch (StartupException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new StartupException("--db-url: " + e.getMessage(), e);
         }
         db = new DbPath(() -> Store.open(url), opened, url, dbQueue, END_RESULT, opt.dbBatch(), System::nanoTime);
         return db;
+    }
+
+    private static Runnable refuseTheWorkersDatabase(String where) {
+        throw new StartupException("--db-url " + where + " holds rows the worker wrote from the stream: it is the"
+                + " worker's database, and the legacy direct write would store every frame a second time; point"
+                + " --db-url / CEA_DB_URL at the legacy SQLite file or pass --no-db", null);
     }
 
     private static Path sqliteFile(String url) {

@@ -34,6 +34,20 @@ class ScannerCliTest {
     }
 
     @Test
+    void aLegacyTargetThatIsTheWorkersDatabaseIsRefused() {
+        java.util.Map<String, String> env = java.util.Map.of("DB_URL", "postgresql://cea_writer:pw@127.0.0.1:5432/cea_sensors",
+                "CEA_DB_URL", "postgresql://cea:other@127.0.0.1/cea_sensors");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Cli().parse(new String[] {"--source", "sim", "--spool-dir", dir.toString()}, env, err));
+        assertTrue(e.getMessage().startsWith("--db-url / CEA_DB_URL names the worker's database (DB_URL)"), e.getMessage());
+        assertTrue(!e.getMessage().contains("pw") && !e.getMessage().contains("other"), e.getMessage());
+        // the documented pairing (legacy SQLite file beside the worker's PostgreSQL) and --no-db are accepted
+        assertEquals(dir.resolve("legacy.db").toString(), new Cli().parse(new String[] {"--source", "sim", "--spool-dir",
+                dir.toString(), "--db-url", dir.resolve("legacy.db").toString()}, env, err).dbUrl());
+        assertEquals(null, new Cli().parse(new String[] {"--source", "sim", "--no-db"}, env, err).dbUrl());
+    }
+
+    @Test
     void badFlagsExitTwoWithUsage() {
         assertEquals(2, run("--no-such-flag"));
         assertTrue(err().startsWith("can-scanner: no-such-flag is not a recognized option"), err());

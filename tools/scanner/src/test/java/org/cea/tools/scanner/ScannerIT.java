@@ -111,6 +111,25 @@ class ScannerIT {
     }
 
     @Test
+    void aLegacyTargetTheWorkerWritesIsRefusedBeforeAnyFrameIsStoredTwice() {
+        Path db = dir.resolve("cea.db");
+        try (org.cea.tsdb.Store worker = org.cea.tsdb.Store.open(db.toString())) {
+            // the worker's write: a message carrying its can:raw entry id
+            worker.writeBatch(List.of(new org.cea.tsdb.MessageRow("1710028800000-0", 1_710_028_800_000_000L, 0x101, false, 1,
+                    "PT100", 8, "0B 09 1C 07 00 00 00 01", "{}")), List.of());
+        }
+        try (ScannerProcess p = ScannerProcess.start(dir, "scan", args("--source", "sim", "--sim-speed", "max",
+                "--count", "100", "--quiet", "--db-url", db.toString()))) {
+            assertEquals(1, p.await(60), p.stderrText());
+            String err = p.stderrText();
+            assertTrue(err.contains("holds rows the worker wrote from the stream: it is the worker's database"), err);
+            assertTrue(!err.contains("\tat org."), err);
+        }
+        assertEquals(1, dbCount(db), "nothing written by the refused legacy path");
+        assertEquals(0, stream().size(), "refused at start, before the source ran");
+    }
+
+    @Test
     void redisKilledMidRunAndRestartedTenSecondsLaterLosesNothing() {
         Path db = dir.resolve("legacy.db");
         int n = 15 * 20 * 18; // 18 s at 20 simulated seconds per second
