@@ -1,10 +1,8 @@
 package org.cea.tools.scanner;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Replays a {@code candump -l} log (a file or standard input). With a speed above 0 the gaps
  * between the log's timestamps are kept (divided by the speed); 0 replays as fast as possible.
- * Bad lines are skipped, logged and counted. Frames keep their logged reception time unless
+ * Bad lines (malformed, not US-ASCII, longer than {@link CandumpReader#MAX_LINE_BYTES}) are
+ * skipped, logged as {@code file:line} and counted; the replay goes on. Frames keep their logged reception time unless
  * {@code retime} stamps them with the wall clock.
  */
 final class CandumpSource implements FrameSource {
@@ -53,17 +52,17 @@ final class CandumpSource implements FrameSource {
      */
     static CandumpSource open(String path, double speed, boolean retime, LongSupplier nanoTime,
                               LongSupplier wallMicros) {
-        BufferedReader in;
+        InputStream in;
         if ("-".equals(path)) {
-            in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII), 1 << 16);
+            in = System.in;
         } else {
             try {
-                in = new AsciiLineReader(Files.newInputStream(Path.of(path)));
+                in = Files.newInputStream(Path.of(path));
             } catch (IOException e) {
                 throw new UncheckedIOException("candump log " + path + ": cannot open (" + e.getMessage() + ")", e);
             }
         }
-        return new CandumpSource(new CandumpReader(in, true), path, speed, retime, nanoTime, wallMicros);
+        return new CandumpSource(CandumpReader.ascii(in, true), path, speed, retime, nanoTime, wallMicros);
     }
 
     @Override
@@ -103,9 +102,11 @@ final class CandumpSource implements FrameSource {
         try {
             CanFrame f = reader.next();
             if (reader.badLines() > loggedBad) {
+                long more = reader.badLines() - loggedBad;
                 loggedBad = reader.badLines();
-                LOG.warn("candump log {}: skipped bad line: {}", name,
-                        reader.lastError() == null ? "line " + reader.lineNumber() : reader.lastError().getMessage());
+                LOG.warn("{}:{}: skipped bad line{} ({} bad lines so far): {}", name, reader.lastError().lineNumber(),
+                        more > 1 ? " (and " + (more - 1) + " before it since the last frame)" : "", loggedBad,
+                        reader.lastError().getMessage());
             }
             if (f == null) {
                 eof = true;

@@ -227,4 +227,45 @@ class ScannerIT {
             assertEquals(Long.toString(1_734_001_123_000_000L + i * 100L), f.get("ts_us"));
         }
     }
+
+    /**
+     * Issue 17 item 3: a UTF-8 comment at line 11 ended the replay after 10 frames (exit 0,
+     * "source errors 0"), and a 100 MB line was an OutOfMemoryError at -Xmx96m. Both are bad lines
+     * now: named file:line, counted, and the replay carries on.
+     */
+    @Test
+    void candumpReplaySkipsANonAsciiLineAndAHugeLineAndCarriesOn() throws Exception {
+        Path file = dir.resolve("bad.log");
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file))) {
+            for (int i = 0; i < 2000; i++) {
+                if (i == 10) {
+                    out.write("# température\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                if (i == 1000) {
+                    byte[] chunk = "0".repeat(1 << 20).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    out.write("(1734001123.000000) can0 123#".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    for (int k = 0; k < 100; k++) {
+                        out.write(chunk);
+                    }
+                    out.write('\n');
+                }
+                out.write(String.format("(1734001123.%06d) can0 %03X#%02X00FF%02X%n", i * 100, 0x100 + i % 16, i & 0xFF,
+                        i >> 8).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        }
+        try (ScannerProcess p = ScannerProcess.start(dir, "scan", args("--source", "candump:" + file, "--speed", "max",
+                "--quiet", "--no-db"))) {
+            assertEquals(0, p.await(120), p.stderrText());
+            String err = p.stderrText();
+            assertTrue(err.contains("source errors 2"), err);
+            assertTrue(err.contains(file + ":11: skipped bad line"), err);
+            assertTrue(err.contains(file + ":1002: skipped bad line"), err);
+            assertTrue(err.contains("longer than 4096 bytes"), err);
+        }
+        List<StreamEntry> entries = stream();
+        assertEquals(2000, entries.size());
+        for (int i = 0; i < 2000; i++) {
+            assertEquals(String.format("%02X 00 FF %02X", i & 0xFF, i >> 8), entries.get(i).getFields().get("data"));
+        }
+    }
 }
