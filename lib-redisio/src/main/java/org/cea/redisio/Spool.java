@@ -22,12 +22,16 @@ import org.slf4j.LoggerFactory;
  * when Redis returns and then truncated. Each {@link #append} is one write plus one
  * {@code fsync}, so a kill -9 or power cut loses at most the batch being appended (a torn last
  * line is cut off when the spool is next opened). One line per entry:
- * {@code <entryId> <tsMicros> <0xID> <dlc> <DATAHEX|-> <flags|->}. The file is locked while open.
+ * {@code <entryId> <tsMicros> <0xID> <dlc> <DATAHEX|-> <flags|->}. A line that is not an entry
+ * (damage; also one over 256 KB) is skipped, counted and copied to {@value #QUARANTINE_FILE_NAME}
+ * beside the spool, and replay goes on. The file is locked while open.
  * Owns no threads; not thread-safe.
  */
 public final class Spool implements AutoCloseable {
     /** File name inside the spool directory. */
     public static final String FILE_NAME = "can-raw.spool";
+    /** Side file in the spool directory where lines that cannot be replayed are kept (appended). */
+    public static final String QUARANTINE_FILE_NAME = "can-raw.spool.bad";
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
     private static final int READ_CHUNK = 256 * 1024;
 
@@ -39,6 +43,7 @@ public final class Spool implements AutoCloseable {
     private long readOffset;
     private long depth;
     private long corrupt;
+    private long quarantined;
     private long corruptSeenTo;
     private String lastEntryId;
     private long[] peekEnds = new long[0];
@@ -196,8 +201,8 @@ public final class Spool implements AutoCloseable {
                     break;
                 }
                 long consumedTo = parseChunk(buf.array(), n, pos, max, out);
-                if (consumedTo == pos) {
-                    throw new IOException("line longer than " + READ_CHUNK + " bytes at offset " + pos);
+                if (consumedTo == pos && out.size() < max) {
+                    consumedTo = skipLongLine(pos, out.isEmpty());
                 }
                 pos = consumedTo;
             }
@@ -226,7 +231,8 @@ public final class Spool implements AutoCloseable {
                     corruptSeenTo = end;
                     corrupt++;
                     depth--;
-                    LOG.error("spool {}: skipping corrupt line at offset {}: {}", file, base + lineStart, e.getMessage());
+                    LOG.error("spool {}: skipping corrupt line at offset {}, {}: {}", file, base + lineStart,
+                            quarantine(base + lineStart, end), e.getMessage());
                 }
                 if (out.isEmpty()) {
                     readOffset = end;
@@ -235,6 +241,74 @@ public final class Spool implements AutoCloseable {
             lineStart = i + 1;
         }
         return base + lineStart;
+    }
+
+    /**
+     * A line of over {@link #READ_CHUNK} bytes starts at {@code start} (no spooled entry is that
+     * long: it is damage): finds its end without holding it in memory, moves it to the quarantine
+     * file once, counts it, and returns the offset after it.
+     */
+    private long skipLongLine(long start, boolean nothingBefore) throws IOException {
+        long end = writeOffset;
+        ByteBuffer b = ByteBuffer.allocate(READ_CHUNK);
+        for (long at = start; at < writeOffset; at += b.position()) {
+            b.clear();
+            b.limit((int) Math.min(READ_CHUNK, writeOffset - at));
+            int n = channel.read(b, at);
+            if (n <= 0) {
+                break;
+            }
+            int nl = indexOfNewline(b.array(), n);
+            if (nl >= 0) {
+                end = at + nl + 1;
+                break;
+            }
+        }
+        if (end > corruptSeenTo) {
+            corruptSeenTo = end;
+            corrupt++;
+            depth--;
+            LOG.error("spool {}: skipping a line of {} bytes at offset {} (longer than {}: damaged), {}", file,
+                    end - start, start, READ_CHUNK, quarantine(start, end));
+        }
+        if (nothingBefore) {
+            readOffset = end;
+        }
+        return end;
+    }
+
+    private static int indexOfNewline(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Appends bytes {@code from..to} of the spool to the quarantine file and syncs it; a failure
+     * is reported, not thrown (the line is damaged either way, and replay must go on).
+     *
+     * @return where the line was kept, or why it could not be
+     */
+    private String quarantine(long from, long to) {
+        Path bad = file.resolveSibling(QUARANTINE_FILE_NAME);
+        try (FileChannel out = FileChannel.open(bad, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            for (long at = from; at < to; ) {
+                long n = channel.transferTo(at, to - at, out);
+                if (n <= 0) {
+                    throw new IOException("spool ended at offset " + at + " before " + to);
+                }
+                at += n;
+            }
+            out.force(false);
+            quarantined++;
+            return "kept in " + bad;
+        } catch (IOException e) {
+            return "NOT kept in " + bad + " (" + e.getMessage() + ")";
+        }
     }
 
     /**
@@ -288,9 +362,14 @@ public final class Spool implements AutoCloseable {
         return lastEntryId;
     }
 
-    /** Corrupt lines skipped since open. */
+    /** Corrupt lines skipped since open (too long, or not an entry). */
     public long corruptLines() {
         return corrupt;
+    }
+
+    /** Corrupt lines copied to {@link #QUARANTINE_FILE_NAME} since open. */
+    public long quarantinedLines() {
+        return quarantined;
     }
 
     /** Bytes in the file not yet replayed. */

@@ -41,9 +41,18 @@ public final class StreamPublisher implements AutoCloseable {
      * @param streamLength stream length after the last batch
      * @param capHits      batches after which the stream was at its MAXLEN cap (data at risk)
      * @param lastError    last error message, or null
+     * @param spoolBad     (additive) spool lines that were not entries (damage), skipped and moved to
+     *                     {@link Spool#QUARANTINE_FILE_NAME}
      */
     public record Stats(long added, long written, long duplicates, long spooled, long replayed, long spoolDepth,
-                        long lost, boolean connected, long streamLength, long capHits, String lastError) {
+                        long lost, boolean connected, long streamLength, long capHits, String lastError,
+                        long spoolBad) {
+        /** The counters without the additive ones (zero). */
+        public Stats(long added, long written, long duplicates, long spooled, long replayed, long spoolDepth,
+                     long lost, boolean connected, long streamLength, long capHits, String lastError) {
+            this(added, written, duplicates, spooled, replayed, spoolDepth, lost, connected, streamLength, capHits,
+                    lastError, 0);
+        }
     }
 
     private final RedisConfig redis;
@@ -70,6 +79,7 @@ public final class StreamPublisher implements AutoCloseable {
     private volatile long streamLength;
     private volatile long capHits;
     private volatile long spoolDepth;
+    private volatile long spoolBad;
     private volatile boolean connected;
     private volatile String lastError;
 
@@ -252,6 +262,8 @@ public final class StreamPublisher implements AutoCloseable {
             lastError = e.getMessage();
             LOG.error("spool replay stopped: {}", e.getMessage(), e);
             return;
+        } finally {
+            spoolBad = spool.corruptLines();
         }
         if (chunk.isEmpty()) {
             spoolDepth = spool.depth();
@@ -334,7 +346,7 @@ public final class StreamPublisher implements AutoCloseable {
     /** A snapshot of the counters; safe from any thread. */
     public Stats stats() {
         return new Stats(added, written, duplicates, spooled, replayed, spoolDepth, lost, connected, streamLength,
-                capHits, lastError);
+                capHits, lastError, spoolBad);
     }
 
     /** Flushes the batch (to Redis, or to the spool) and closes the connection; idempotent. */

@@ -138,4 +138,49 @@ class SpoolTest {
             assertThrows(IllegalArgumentException.class, () -> s.consume(2));
         }
     }
+
+    /** Issue 17 item 4: a line over 256 KB made every peek throw, so replay stalled for ever. */
+    @Test
+    void aLineOver256KbIsQuarantinedAndReplayGoesOn() throws IOException {
+        Path f = dir.resolve(Spool.FILE_NAME);
+        StringBuilder sb = new StringBuilder();
+        entries(0, 2).forEach(e -> Spool.formatLine(e, sb));
+        String huge = "1700000000000-2 " + "7".repeat(600_000);
+        sb.append(huge).append('\n');
+        entries(3, 2).forEach(e -> Spool.formatLine(e, sb));
+        Files.writeString(f, sb, StandardCharsets.US_ASCII);
+        List<FrameEntry> replayed = new ArrayList<>();
+        try (Spool s = Spool.open(dir)) {
+            assertEquals(5, s.depth(), "counted by lines on open");
+            for (int i = 0; i < 5 && !s.isEmpty(); i++) {
+                List<FrameEntry> chunk = s.peek(10);
+                replayed.addAll(chunk);
+                s.consume(chunk.size());
+            }
+            assertTrue(s.isEmpty());
+            assertEquals(1, s.corruptLines());
+            assertEquals(1, s.quarantinedLines());
+        }
+        List<FrameEntry> expected = new ArrayList<>(entries(0, 2));
+        expected.addAll(entries(3, 2));
+        assertEquals(expected, replayed);
+        assertEquals(huge + "\n", Files.readString(dir.resolve(Spool.QUARANTINE_FILE_NAME), StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aHugeFirstLineAndACorruptLineAreBothQuarantinedOnce() throws IOException {
+        Path f = dir.resolve(Spool.FILE_NAME);
+        StringBuilder sb = new StringBuilder("x".repeat(300_000)).append('\n').append("garbage\n");
+        entries(0, 3).forEach(e -> Spool.formatLine(e, sb));
+        Files.writeString(f, sb, StandardCharsets.US_ASCII);
+        try (Spool s = Spool.open(dir)) {
+            assertEquals(entries(0, 1), s.peek(1));
+            assertEquals(entries(0, 3), s.peek(3), "peeking again neither re-counts nor loses anything");
+            assertEquals(2, s.corruptLines());
+            assertEquals(3, s.depth());
+            s.consume(3);
+            assertTrue(s.isEmpty());
+        }
+        assertEquals(300_000 + 1 + 8, Files.size(dir.resolve(Spool.QUARANTINE_FILE_NAME)));
+    }
 }

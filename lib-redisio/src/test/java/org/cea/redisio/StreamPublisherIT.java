@@ -141,4 +141,35 @@ class StreamPublisherIT {
         }
         assertExactlyOnceInOrder(300);
     }
+
+    /** Issue 17 item 4: a spool line over 256 KB stalled replay for ever; it is quarantined now. */
+    @Test
+    void aDamagedSpoolLineOver256KbIsQuarantinedAndTheRestReplayed() throws Exception {
+        redis.kill9();
+        try (Spool spool = Spool.open(spoolDir); StreamPublisher p = publisher(spool)) {
+            for (int i = 0; i < 300; i++) {
+                p.add(frame(i));
+            }
+            p.flush();
+        }
+        Path f = spoolDir.resolve(Spool.FILE_NAME);
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(f);
+        lines.add(150, "1700000000000-999999 " + "0".repeat(300_000));
+        java.nio.file.Files.write(f, lines);
+        redis.startProcess();
+        try (Spool spool = Spool.open(spoolDir); StreamPublisher p = publisher(spool)) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (p.stats().spoolDepth() > 0 && System.nanoTime() < deadline) {
+                p.poll();
+                Processes.sleep(5);
+            }
+            p.flush();
+            assertEquals(300, p.stats().replayed());
+            assertEquals(0, p.stats().spoolDepth());
+            assertEquals(1, spool.corruptLines());
+            assertEquals(1, p.stats().spoolBad());
+        }
+        assertExactlyOnceInOrder(300);
+        assertTrue(java.nio.file.Files.size(spoolDir.resolve(Spool.QUARANTINE_FILE_NAME)) > 300_000);
+    }
 }
