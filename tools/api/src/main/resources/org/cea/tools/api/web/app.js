@@ -1,33 +1,67 @@
-// CEA dashboard: live tiles over the /ws/live WebSocket, history chart with uPlot. No build step.
+// CEA dashboard: first paint from GET /api/sensors, then live over /ws/live (reconnecting with
+// backoff); the header lists what is wrong (/health, /api/alerts); history of several sensors with
+// uPlot over the chosen range, gaps left open. Plain JS, no build step.
 (function () {
   "use strict";
-  const sensors = new Map();          // name -> {name, room, unit, value, ts, stale}
+  const sensors = new Map();          // name -> row of /api/sensors (+ lastValue, lastTs)
+  const faulted = new Map();          // sensor -> alert message (active faulted / out_of_range alerts)
   let staleAfterMs = 10000;
   let updates = 0;
   let chart = null;
+  let selected = [];
+  const COLOURS = ["#2e7d32", "#1565c0", "#c62828", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037", "#ad1457"];
   const $ = (id) => document.getElementById(id);
 
-  function fmt(v, unit) {
+  function fmt(v, s) {
     if (v === null || v === undefined) return "—";
-    const digits = unit === "ppm" ? 0 : Math.abs(v) >= 100 ? 1 : 2;
-    return v.toFixed(digits);
+    const p = s && Number.isInteger(s.precision) ? s.precision : 2;
+    return Number(v).toFixed(p);
   }
 
-  function age(ts) {
-    if (!ts) return "no reading";
+  function ago(ts) {
     const s = Math.max(0, Math.round((Date.now() - ts) / 1000));
-    return s < 120 ? s + " s ago" : Math.round(s / 60) + " min ago";
+    if (s < 90) return s + " s ago";
+    if (s < 5400) return Math.round(s / 60) + " min ago";
+    if (s < 172800) return Math.round(s / 3600) + " h ago";
+    return Math.round(s / 86400) + " days ago";
   }
 
-  function roomSection(room) {
-    const id = "room-" + (room || "other").replace(/[^A-Za-z0-9_-]/g, "_");
+  function withUnit(v, s) { return fmt(v, s) + (s.unit ? " " + s.unit : ""); }
+
+  function bandText(s) {
+    const b = s.band || {};
+    if (b.min !== null && b.min !== undefined && b.max !== null && b.max !== undefined) return fmt(b.min, s) + "–" + withUnit(b.max, s);
+    if (b.max !== null && b.max !== undefined) return "≤ " + withUnit(b.max, s);
+    if (b.min !== null && b.min !== undefined) return "≥ " + withUnit(b.min, s);
+    return "";
+  }
+
+  /** One of in_band, out_of_band, stale, faulted, no_data, with the text that says it without colour. */
+  function state(s) {
+    if (faulted.has(s.name)) return ["faulted", "Faulted: " + faulted.get(s.name)];
+    const live = s.value !== null && s.value !== undefined && !s.stale;
+    if (live) {
+      const b = s.band || {};
+      if (b.min !== null && b.min !== undefined && s.value < b.min) return ["out_of_band", "Out of band: below " + withUnit(b.min, s)];
+      if (b.max !== null && b.max !== undefined && s.value > b.max) return ["out_of_band", "Out of band: above " + withUnit(b.max, s)];
+      return ["in_band", "In band" + (bandText(s) ? " (" + bandText(s) + ")" : "")];
+    }
+    if (s.lastTs) return ["stale", "Stale — last seen " + ago(s.lastTs) + ": " + withUnit(s.lastValue, s)];
+    return ["no_data", "No data yet"];
+  }
+
+  function isKey(name) { return /^(vpd|rh)(_|$)/.test(name); }
+
+  function roomSection(s) {
+    const id = "room-" + (s.room || "other").replace(/[^A-Za-z0-9_-]/g, "_");
     let sec = document.getElementById(id);
     if (!sec) {
       sec = document.createElement("section");
       sec.className = "room";
       sec.id = id;
       const h = document.createElement("h2");
-      h.textContent = (room || "other").replace(/_/g, " ");
+      h.textContent = s.room_label || s.room || "other";
+      h.title = s.room || "";
       const tiles = document.createElement("div");
       tiles.className = "tiles";
       sec.append(h, tiles);
@@ -39,60 +73,76 @@
   function tile(s) {
     let t = document.querySelector('.tile[data-sensor="' + s.name + '"]');
     if (!t) {
-      t = document.createElement("div");
+      t = document.createElement("button");
+      t.type = "button";
       t.className = "tile";
       t.dataset.sensor = s.name;
-      t.innerHTML = '<div class="name"></div><div class="value"><span class="v"></span> <span class="unit"></span></div><div class="age"></div>';
-      t.querySelector(".name").textContent = s.name;
+      t.title = s.name + " — show its history";
+      t.innerHTML = '<div class="name"></div><div class="value"><span class="v"></span> <span class="unit"></span></div><div class="state"></div>';
+      t.querySelector(".name").textContent = s.label || s.name;
       t.querySelector(".unit").textContent = s.unit || "";
-      t.addEventListener("click", () => { $("hsensor").value = s.name; showHistory(); });
-      roomSection(s.room).append(t);
+      t.addEventListener("click", () => toggleSensor(s.name, true));
+      const box = roomSection(s);
+      if (isKey(s.name)) {
+        t.classList.add("key");
+        const firstPlain = [...box.children].find((c) => !c.classList.contains("key"));
+        box.insertBefore(t, firstPlain || null);
+      } else {
+        box.append(t);
+      }
     }
     return t;
   }
 
-  function render(s, flash) {
+  function render(s) {
     const t = tile(s);
-    t.querySelector(".v").textContent = fmt(s.value, s.unit);
-    t.querySelector(".age").textContent = age(s.ts);
+    const [st, text] = state(s);
+    const shown = s.value !== null && s.value !== undefined ? s.value : s.lastValue;
+    t.querySelector(".v").textContent = fmt(shown, s);
+    t.querySelector(".state").textContent = text;
+    t.dataset.state = st;
     t.dataset.value = s.value === null || s.value === undefined ? "" : String(s.value);
     t.dataset.ts = s.ts ? String(s.ts) : "";
-    t.classList.toggle("stale", !!s.stale);
-    if (flash && !s.stale) {
-      t.classList.add("flash");
-      setTimeout(() => t.classList.remove("flash"), 300);
-    }
+    for (const c of ["in_band", "out_of_band", "stale", "faulted", "no_data"]) t.classList.toggle(c, c === st);
+    t.classList.toggle("selected", selected.includes(s.name));
+    t.setAttribute("aria-label", (s.room_label || "") + " " + (s.label || s.name) + ": " + fmt(shown, s) + " " + (s.unit || "") + ", " + text);
   }
 
-  function snapshot(msg) {
-    staleAfterMs = msg.stale_after_ms || staleAfterMs;
-    const select = $("hsensor");
-    const first = sensors.size === 0;
-    for (const s of msg.sensors) {
-      const old = sensors.get(s.name);
-      if (old && old.ts && s.ts && old.ts > s.ts && !old.stale) continue;   // never go back in time
-      sensors.set(s.name, s);
-      render(s, false);
-      if (first) {
+  /** Keeps, per sensor, the newest reading; remembers the last value after it goes stale. */
+  function merge(row, fromUpdate) {
+    const old = sensors.get(row.name) || {};
+    // never back in time, except over a reading marked stale (stamped before a clock step back)
+    if (old.ts && row.ts && row.ts < old.ts && !old.stale) return false;
+    const s = Object.assign({}, old, row);
+    if (fromUpdate) s.stale = false;
+    if (s.value !== null && s.value !== undefined && s.ts) { s.lastValue = s.value; s.lastTs = s.ts; }
+    else if (row.last_ts && (!s.lastTs || row.last_ts > s.lastTs)) { s.lastValue = row.last_value; s.lastTs = row.last_ts; }
+    sensors.set(row.name, s);
+    render(s);
+    return true;
+  }
+
+  function rows(list) {
+    const first = $("hadd").options.length <= 1;
+    for (const r of list) merge(r, false);
+    if (first) {
+      for (const s of sensors.values()) {
         const o = document.createElement("option");
         o.value = s.name;
-        o.textContent = s.name + (s.unit ? " (" + s.unit + ")" : "");
-        select.append(o);
+        o.textContent = (s.room_label ? s.room_label + " · " : "") + (s.label || s.name);
+        $("hadd").append(o);
+      }
+      if (!selected.length) {
+        selected = [...sensors.values()].filter((s) => s.room === list[0].room && /^(dry_bulb|wet_bulb|vpd)(_|$)/.test(s.name))
+          .map((s) => s.name);
+        if (!selected.length && list.length) selected = [list[0].name];
+        showHistory();
       }
     }
-    if (first && select.options.length) showHistory();
   }
 
   function update(readings) {
-    for (const r of readings) {
-      const old = sensors.get(r.name);
-      // never back in time, except over a reading the server marked stale (stamped before its clock stepped back)
-      if (old && old.ts && r.ts < old.ts && !old.stale) continue;
-      const s = Object.assign({}, old || {}, r, { stale: false });
-      sensors.set(r.name, s);
-      render(s, true);
-      updates++;
-    }
+    for (const r of readings) if (merge(r, true)) updates++;
     const u = $("updates");
     u.dataset.count = String(updates);
     u.textContent = updates + " updates";
@@ -101,7 +151,7 @@
   function markStale(names) {
     for (const n of names) {
       const s = sensors.get(n);
-      if (s) { s.stale = true; render(s, false); }
+      if (s) { s.stale = true; render(s); }
     }
   }
 
@@ -111,21 +161,31 @@
     c.className = "badge " + (ok ? "ok" : "off");
   }
 
+  async function firstPaint() {
+    try {
+      const r = await fetch("/api/sensors", { cache: "no-store" });
+      const j = await r.json();
+      if (r.ok) { staleAfterMs = j.stale_after_ms || staleAfterMs; rows(j.sensors); }
+    } catch (e) { /* the WebSocket snapshot paints instead */ }
+    connect();
+  }
+
   let backoff = 500;
   function connect() {
     const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/live");
     ws.onopen = () => { backoff = 500; setConn("live", true); };
     ws.onmessage = (ev) => {
       const msg = JSON.parse(ev.data);
-      if (msg.type === "snapshot") { snapshot(msg); setConn(msg.redis ? "live" : "live (Redis unavailable)", msg.redis); }
+      if (msg.type === "snapshot") { staleAfterMs = msg.stale_after_ms || staleAfterMs; rows(msg.sensors); setConn(msg.redis ? "live" : "live (Redis unavailable)", msg.redis); }
       else if (msg.type === "update") update(msg.readings);
       else if (msg.type === "stale") markStale(msg.names);
       else if (msg.type === "status" || msg.type === "heartbeat") setConn(msg.redis ? "live" : "live (Redis unavailable)", msg.redis);
     };
     ws.onclose = () => {
-      setConn("disconnected, retrying…", false);
-      setTimeout(connect, backoff);
-      backoff = Math.min(backoff * 2, 10000);
+      const wait = Math.round(backoff * (0.75 + Math.random() * 0.5));
+      setConn("disconnected, retrying in " + Math.max(1, Math.round(wait / 1000)) + " s", false);
+      setTimeout(connect, wait);
+      backoff = Math.min(backoff * 2, 15000);
     };
   }
 
@@ -133,61 +193,210 @@
     const now = Date.now();
     for (const s of sensors.values()) {
       if (!s.stale && s.ts && now - s.ts > staleAfterMs + 2000) s.stale = true;
-      render(s, false);
+      render(s);
     }
   }, 1000);
 
-  // every 10 s while all is well, every 2 s while something is failing: a page opened while the
-  // stack starts (the worker writes its first status a moment after can-api is up) or during an
-  // outage shows the recovery within seconds
-  async function health() {
-    const h = $("health");
-    let ok = false;
+  // What is wrong, in words: every 10 s while all is well, every 2 s while something is not
+  async function problems() {
+    const out = [];
+    let health = null;
+    let alerts = null;
     try {
       const r = await fetch("/health", { cache: "no-store" });
-      const j = await r.json();
-      ok = j.status === "ok";
-      h.textContent = ok ? "health: ok" : "health: " + j.failing.join(", ") + " failing";
-      h.title = ok ? "" : j.failing.map((part) => part + ": " + ((j[part] && j[part].error) || "not ok")).join("\n");
-      h.className = "badge " + (ok ? "ok" : "bad");
-    } catch (e) {
-      h.textContent = "health: API unreachable";
-      h.title = String(e);
-      h.className = "badge bad";
+      health = await r.json();
+    } catch (e) { out.push(["bad", "API unreachable", String(e)]); }
+    try {
+      const r = await fetch("/api/alerts", { cache: "no-store" });
+      if (r.ok) alerts = await r.json();
+    } catch (e) { /* named by /health */ }
+    if (health) {
+      const failing = health.failing || [];
+      if (failing.includes("redis")) out.push(["bad", "Redis down: live values unavailable", health.redis && health.redis.error]);
+      if (failing.includes("database")) out.push(["bad", "Database down: history unavailable", health.database && health.database.error]);
+      const w = health.worker || {};
+      if (failing.includes("worker")) out.push(["bad", w.age_ms ? "Worker not reporting for " + Math.round(w.age_ms / 1000) + " s" : "Worker down", w.error]);
+      else if (w.lag && Number(w.lag) > 1000) out.push(["warn", "Worker behind: " + w.lag + " frames to catch up", ""]);
+      const stale = (health.sensors && health.sensors.stale) || [];
+      if (stale.length) out.push(["warn", stale.length + (stale.length === 1 ? " stale sensor" : " stale sensors"), stale.join(", ")]);
     }
-    setTimeout(health, ok ? 10000 : 2000);
+    faulted.clear();
+    if (alerts) {
+      const firing = alerts.active.filter((a) => a.state === "firing");
+      for (const a of alerts.active) {
+        if (a.sensor && (a.kind === "faulted" || a.kind === "out_of_range")) faulted.set(a.sensor, a.message || a.kind);
+      }
+      if (firing.length) {
+        const crit = firing.some((a) => a.severity === "critical");
+        out.push([crit ? "bad" : "warn", firing.length + (firing.length === 1 ? " active alert" : " active alerts"),
+          firing.map((a) => a.message).join("\n")]);
+      }
+    }
+    if (!out.length && health && health.status === "ok") out.push(["ok", "All systems OK", ""]);
+    const ul = $("problems");
+    ul.replaceChildren(...out.map(([cls, text, title]) => {
+      const li = document.createElement("li");
+      li.className = cls;
+      li.textContent = text;
+      if (title) li.title = title;
+      return li;
+    }));
+    ul.dataset.status = health ? health.status : "unreachable";
+    for (const s of sensors.values()) render(s);
+    setTimeout(problems, out.length === 1 && out[0][0] === "ok" ? 10000 : 2000);
   }
 
+  // ---- history ----
+  /** Adds a sensor to the chart or takes it off; {@code scroll}: bring the chart into view when added. */
+  function toggleSensor(name, scroll) {
+    const adding = !selected.includes(name);
+    selected = adding ? selected.concat([name]) : selected.filter((n) => n !== name);
+    for (const s of sensors.values()) render(s);
+    showHistory();
+    if (adding && scroll) $("history").scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  function range() {
+    const v = $("hrange").value;
+    if (v === "custom") {
+      const f = new Date($("hfrom").value);
+      const t = new Date($("hto").value);
+      if (isNaN(f) || isNaN(t) || f >= t) return null;
+      return [f.getTime(), t.getTime()];
+    }
+    const n = parseInt(v, 10);
+    const unit = v.endsWith("h") ? 3600000 : 86400000;
+    const to = Date.now();
+    return [to - n * unit, to];
+  }
+
+  function legend() {
+    const ul = $("legend");
+    ul.replaceChildren(...selected.map((name, i) => {
+      const s = sensors.get(name) || { name };
+      const li = document.createElement("li");
+      li.dataset.sensor = name;
+      const sw = document.createElement("span");
+      sw.className = "swatch";
+      sw.style.background = COLOURS[i % COLOURS.length];
+      const label = document.createElement("span");
+      label.textContent = (s.label || name) + (s.room_label ? " · " + s.room_label : "") + (s.unit ? " (" + s.unit + ")" : "");
+      label.title = name;
+      const rm = document.createElement("button");
+      rm.type = "button";
+      rm.textContent = "×";
+      rm.setAttribute("aria-label", "remove " + (s.label || name) + " from the chart");
+      rm.addEventListener("click", () => toggleSensor(name, false));
+      li.append(sw, label, rm);
+      return li;
+    }));
+  }
+
+  let historySeq = 0;
   async function showHistory() {
-    const name = $("hsensor").value;
-    const range = $("hrange").value;
-    if (!name) return;
-    const points = Math.max(50, Math.min(1000, Math.floor($("chart").clientWidth || 800)));
+    legend();
+    const r = range();
+    if (!r) { $("hstatus").textContent = "choose a From before To"; return; }
+    const [from, to] = r;
+    const fromIso = new Date(from).toISOString();
+    const toIso = new Date(to).toISOString();
+    const names = selected.slice();
+    $("export").href = "/api/export?sensors=" + encodeURIComponent(names.join(",")) + "&from=" + fromIso + "&to=" + toIso + "&format=csv";
+    $("export-raw").href = "/api/export/messages?from=" + fromIso + "&to=" + toIso + "&format=csv";
+    if (!names.length) { $("hstatus").textContent = "add a sensor"; if (chart) { chart.destroy(); chart = null; } return; }
+    const width = Math.max(280, $("chart").clientWidth || 800);
+    const points = Math.max(50, Math.min(1500, Math.floor(width / 2)));
+    const seq = ++historySeq;
     $("hstatus").textContent = "loading…";
     try {
-      const r = await fetch("/api/sensors/" + encodeURIComponent(name) + "/history?from=now-" + range + "&points=" + points,
-        { cache: "no-store" });
-      const j = await r.json();
-      if (!r.ok) { $("hstatus").textContent = "error: " + j.message; return; }
-      const xs = [], avg = [], min = [], max = [];
-      for (const p of j.data) { xs.push(p.t / 1000); avg.push(p.avg); min.push(p.min); max.push(p.max); }
-      $("hstatus").textContent = j.data.length + " points, " + j.from + " – " + j.to;
-      const opts = {
-        width: Math.max(320, $("chart").clientWidth || 800), height: 300,
-        series: [{}, { label: "avg " + (j.unit || ""), stroke: "#2e7d32", width: 2 },
-          { label: "min", stroke: "#90a4ae", dash: [4, 4] }, { label: "max", stroke: "#ef9a9a", dash: [4, 4] }],
-        axes: [{}, { label: j.unit || "" }]
-      };
-      if (chart) chart.destroy();
-      chart = new uPlot(opts, [xs, avg, min, max], $("chart"));
+      const answers = await Promise.all(names.map(async (n) => {
+        const resp = await fetch("/api/sensors/" + encodeURIComponent(n) + "/history?from=" + fromIso + "&to=" + toIso + "&points=" + points, { cache: "no-store" });
+        const j = await resp.json();
+        if (!resp.ok) throw new Error(j.message || resp.status);
+        return j;
+      }));
+      if (seq !== historySeq) return;
+      draw(answers, from, to, width);
     } catch (e) {
-      $("hstatus").textContent = "error: " + e;
+      if (seq === historySeq) $("hstatus").textContent = "error: " + e.message;
     }
+  }
+
+  /** One x value per bucket of the range, so a bucket without readings is a null: a gap, not a line across it. */
+  function draw(answers, from, to, width) {
+    const bw = answers[0].bucket_ms;
+    const xs = [];
+    for (let t = Math.floor(from / bw) * bw; t < to; t += bw) xs.push(t / 1000);
+    const index = new Map(xs.map((x, i) => [x * 1000, i]));
+    const data = [xs];
+    const series = [{}];
+    const bands = [];
+    const units = [];
+    let total = 0;
+    answers.forEach((j, k) => {
+      const avg = new Array(xs.length).fill(null), min = avg.slice(), max = avg.slice();
+      for (const p of j.data) {
+        const i = index.get(p.t);
+        if (i === undefined) continue;
+        avg[i] = p.avg; min[i] = p.min; max[i] = p.max; total++;
+      }
+      const colour = COLOURS[k % COLOURS.length];
+      const unit = j.unit || "-";
+      if (!units.includes(unit)) units.push(unit);
+      const label = (j.label || j.sensor) + (j.room_label ? " · " + j.room_label : "");
+      const dec = Number.isInteger(j.precision) ? j.precision : 2;
+      const val = (u, v) => (v === null || v === undefined ? "—" : v.toFixed(dec) + " " + (j.unit || ""));
+      series.push({ label: label, scale: unit, stroke: colour, width: 2, value: val, spanGaps: false },
+        { label: label + " min", scale: unit, stroke: colour + "55", width: 1, value: val, spanGaps: false },
+        { label: label + " max", scale: unit, stroke: colour + "55", width: 1, value: val, spanGaps: false });
+      data.push(avg, min, max);
+      const base = 1 + 3 * k;
+      bands.push({ series: [base + 2, base + 1], fill: colour + "22" });
+    });
+    const scales = { x: { time: true, range: () => [from / 1000, to / 1000] } };
+    const axes = [{}];
+    units.forEach((u, i) => {
+      scales[u] = { auto: true };
+      if (i < 2) axes.push({ scale: u, label: u, side: i === 0 ? 3 : 1, grid: { show: i === 0 }, size: 55 });
+    });
+    const opts = { width: width, height: width < 500 ? 240 : 320, series: series, bands: bands, scales: scales, axes: axes,
+      legend: { show: false }, cursor: { drag: { x: false, y: false } } };
+    if (chart) chart.destroy();
+    chart = new uPlot(opts, data, $("chart"));
+    const span = (to - from) / 1000;
+    const bucket = bw >= 86400000 ? bw / 86400000 + " d" : bw >= 3600000 ? bw / 3600000 + " h" : bw >= 60000 ? bw / 60000 + " min" : bw / 1000 + " s";
+    $("hstatus").textContent = total + " points (buckets of " + bucket + "), " + new Date(from).toLocaleString() + " – " +
+      new Date(to).toLocaleString() + (span > 0 && total === 0 ? " — no readings in this range" : "");
+    $("chart").dataset.from = String(from);
+    $("chart").dataset.to = String(to);
+    $("chart").dataset.buckets = String(xs.length);
+    $("chart").dataset.gaps = String(answers.map((j) => xs.length - j.data.length).join(","));
+  }
+
+  function localInput(ms) {
+    const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60000);
+    return d.toISOString().slice(0, 16);
   }
 
   $("hform").addEventListener("submit", (ev) => { ev.preventDefault(); showHistory(); });
-  $("hrange").addEventListener("change", showHistory);
-  $("hsensor").addEventListener("change", showHistory);
-  connect();
-  health();
+  $("hrange").addEventListener("change", () => {
+    const custom = $("hrange").value === "custom";
+    $("hform").classList.toggle("custom-range", custom);
+    if (custom && !$("hfrom").value) {
+      $("hfrom").value = localInput(Date.now() - 86400000);
+      $("hto").value = localInput(Date.now());
+    }
+    showHistory();
+  });
+  $("hfrom").addEventListener("change", showHistory);
+  $("hto").addEventListener("change", showHistory);
+  $("hadd").addEventListener("change", () => { const n = $("hadd").value; $("hadd").value = ""; if (n && !selected.includes(n)) toggleSensor(n, false); });
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => { if (chart) chart.setSize({ width: Math.max(280, $("chart").clientWidth), height: chart.height }); }, 200);
+  });
+  window.__cea = { chart: () => chart };   // for the browser test
+  firstPaint();
+  problems();
 })();
