@@ -531,6 +531,28 @@ final class PostgresStore implements Store {
         });
     }
 
+    @Override
+    public List<Summary> summarize(String sensor, List<SummaryWindow> windows) {
+        Times.checkHistoryArgs(sensor, 1);
+        return run("summary of " + sensor + " over " + windows.size() + " windows", c -> {
+            List<Summary> out = new ArrayList<>(windows.size());
+            try (PreparedStatement ps = c.prepareStatement(Exports.SUMMARY)) {
+                for (SummaryWindow w : windows) {
+                    ps.setDouble(1, w.bandMin() == null ? Exports.NO_MIN : w.bandMin());
+                    ps.setDouble(2, w.bandMax() == null ? Exports.NO_MAX : w.bandMax());
+                    ps.setString(3, sensor);
+                    ps.setObject(4, at(Times.micros(w.from(), "from")));
+                    ps.setObject(5, at(Times.micros(w.to(), "to")));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        out.add(Exports.summary(w, rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     private static OffsetDateTime at(long micros) {
         return OffsetDateTime.ofInstant(Times.instant(micros), ZoneOffset.UTC);
     }

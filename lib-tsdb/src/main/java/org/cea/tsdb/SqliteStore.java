@@ -238,6 +238,31 @@ final class SqliteStore implements Store {
     }
 
     @Override
+    public synchronized List<Summary> summarize(String sensor, List<SummaryWindow> windows) {
+        Times.checkHistoryArgs(sensor, 1);
+        Connection c = connection();
+        try (PreparedStatement ps = c.prepareStatement(Exports.SUMMARY)) {
+            List<Summary> out = new ArrayList<>(windows.size());
+            for (SummaryWindow w : windows) {
+                ps.setDouble(1, w.bandMin() == null ? Exports.NO_MIN : w.bandMin());
+                ps.setDouble(2, w.bandMax() == null ? Exports.NO_MAX : w.bandMax());
+                ps.setString(3, sensor);
+                ps.setLong(4, Times.micros(w.from(), "from"));
+                ps.setLong(5, Times.micros(w.to(), "to"));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    out.add(Exports.summary(w, rs));
+                }
+            }
+            c.commit();
+            return out;
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw fail("summary of " + sensor + " over " + windows.size() + " windows", e);
+        }
+    }
+
+    @Override
     public synchronized long exportReadings(List<String> sensors, Instant from, Instant to,
                                             java.util.function.Consumer<ReadingRow> sink) {
         long[] w = Times.window(from, to);

@@ -169,6 +169,19 @@ public interface Store extends AutoCloseable {
         return StoreUrl.parse(a).sameDatabase(StoreUrl.parse(b));
     }
 
+    /**
+     * Min, mean, max and the number of readings within the band of one sensor in each window
+     * (e.g. the lights-on and lights-off periods of a room's days), from the stored readings, the
+     * same on every backend.
+     *
+     * @param sensor  sensor name
+     * @param windows windows in any order; each answered once, in the same order
+     * @return one summary per window
+     * @throws BadDataException          bad arguments
+     * @throws StoreUnavailableException the database cannot be reached
+     */
+    List<Summary> summarize(String sensor, List<SummaryWindow> windows);
+
     /** The kind of database this store talks to. */
     Backend backend();
 

@@ -158,6 +158,9 @@ final class ApiHandler extends Handler.Abstract {
             case "/api/alerts/history":
                 route[0] = path;
                 return endpoints.alerts().history(params(raw, Set.of("from", "to", "limit", "alert", "rule", "room")));
+            case "/api/summaries":
+                route[0] = path;
+                return endpoints.summaries(params(raw, Set.of("room", "from", "to", "sensors")));
             case "/api/stats":
                 route[0] = path;
                 return endpoints.stats(params(raw, Set.of("from", "to")));

@@ -219,6 +219,101 @@ final class Endpoints {
         return history.openExport();
     }
 
+    /** Most local days one summary request covers. */
+    static final int MAX_SUMMARY_DAYS = 366;
+    /** Base names summarized by default, when the room has them. */
+    private static final List<String> SUMMARY_BASES = List.of("dry_bulb", "rh", "vpd", "co2");
+
+    /**
+     * {@code GET /api/summaries?room=&from=&to=&sensors=}: per local day of the facility's zone and
+     * per period of the room's lights ({@code day}: lights-on to lights-off, {@code night}: from
+     * lights-off to the next lights-on; a room without a schedule has one period {@code all}, the
+     * calendar day), for each sensor: min, mean, max and the share of readings within the band
+     * that applies in that period (the rules' band, else the valid range).
+     */
+    Reply summaries(QueryParams p) {
+        String room = p.string("room");
+        List<SensorInfo> roomSensors = catalog.sensors().stream().filter(s -> s.room().equals(room)).toList();
+        if (room == null || roomSensors.isEmpty()) {
+            List<String> rooms = catalog.sensors().stream().map(SensorInfo::room).distinct().toList();
+            throw ApiException.badParameter("room", "parameter 'room' must be one of " + String.join(", ", rooms)
+                    + (room == null ? "" : ", was '" + room + "'"));
+        }
+        java.time.ZoneId zone = catalog.zone();
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), zone);
+        Instant from = p.instant("from", today.minusDays(6).atStartOfDay(zone).toInstant(), clock.instant(), false);
+        Instant to = p.instant("to", today.plusDays(1).atStartOfDay(zone).toInstant(), clock.instant(), true);
+        java.time.LocalDate first = java.time.LocalDate.ofInstant(from, zone);
+        java.time.LocalDate last = java.time.LocalDate.ofInstant(to.minusNanos(1), zone);
+        if (!from.isBefore(to)) {
+            throw ApiException.badParameter("from", "time range is reversed or empty: from " + from + " is not before to " + to);
+        }
+        if (first.plusDays(MAX_SUMMARY_DAYS).isBefore(last.plusDays(1))) {
+            throw ApiException.badParameter("from", "at most " + MAX_SUMMARY_DAYS + " days per request, was " + first + " .. " + last);
+        }
+        List<SensorInfo> chosen = summarySensors(p.string("sensors"), roomSensors);
+        List<String[]> periods = new ArrayList<>();   // date, period name
+        List<Instant[]> spans = new ArrayList<>();
+        SensorCatalog.Lights lights = catalog.lights(room).orElse(null);
+        for (java.time.LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            if (lights == null) {
+                periods.add(new String[] {d.toString(), "all"});
+                spans.add(new Instant[] {d.atStartOfDay(zone).toInstant(), d.plusDays(1).atStartOfDay(zone).toInstant()});
+                continue;
+            }
+            Instant on = d.atTime(lights.on()).atZone(zone).toInstant();
+            Instant off = (lights.off().isAfter(lights.on()) ? d : d.plusDays(1)).atTime(lights.off()).atZone(zone).toInstant();
+            Instant nextOn = d.plusDays(1).atTime(lights.on()).atZone(zone).toInstant();
+            periods.add(new String[] {d.toString(), "day"});
+            spans.add(new Instant[] {on, off});
+            periods.add(new String[] {d.toString(), "night"});
+            spans.add(new Instant[] {off, nextOn});
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (SensorInfo s : chosen) {
+            List<org.cea.tsdb.SummaryWindow> windows = new ArrayList<>();
+            for (Instant[] span : spans) {
+                SensorCatalog.CurrentBand band = catalog.band(s, span[0].plus(Duration.between(span[0], span[1]).dividedBy(2)));
+                windows.add(new org.cea.tsdb.SummaryWindow(span[0], span[1], band.min(), band.max()));
+            }
+            List<org.cea.tsdb.Summary> out = history.summarize(s.name(), windows);
+            for (int i = 0; i < out.size(); i++) {
+                org.cea.tsdb.Summary x = out.get(i);
+                Double pct = x.inBandPercent();
+                rows.add(Json.obj("date", periods.get(i)[0], "period", periods.get(i)[1], "from", spans.get(i)[0].toEpochMilli(),
+                        "to", spans.get(i)[1].toEpochMilli(), "sensor", s.name(), "label", s.label(), "unit", s.unit(),
+                        "count", x.count(), "min", s.round(x.min()), "mean", s.round(x.mean()), "max", s.round(x.max()),
+                        "in_band_pct", pct == null ? null : Math.round(pct * 10) / 10.0,
+                        "band_min", s.round(x.window().bandMin()), "band_max", s.round(x.window().bandMax())));
+            }
+        }
+        return Reply.json(200, Json.obj("room", room, "room_label", roomSensors.get(0).roomLabel(), "time_zone", zone.getId(),
+                "lights", lights == null ? null : Json.obj("on", lights.on().toString(), "off", lights.off().toString()),
+                "from", first.toString(), "to", last.toString(), "rows", rows));
+    }
+
+    private List<SensorInfo> summarySensors(String list, List<SensorInfo> roomSensors) {
+        if (list == null) {
+            List<SensorInfo> out = new ArrayList<>();
+            for (String base : SUMMARY_BASES) {
+                roomSensors.stream().filter(s -> s.name().equals(base) || s.name().startsWith(base + "_")
+                        && !s.name().substring(base.length() + 1).contains("_")).findFirst().ifPresent(out::add);
+            }
+            return out.isEmpty() ? roomSensors : out;
+        }
+        List<SensorInfo> out = new ArrayList<>();
+        for (String n : list.split(",", -1)) {
+            SensorInfo s = roomSensors.stream().filter(x -> x.name().equals(n.trim())).findFirst().orElseThrow(() ->
+                    ApiException.badParameter("sensors", "parameter 'sensors': '" + n.trim() + "' is not a sensor of this room;"
+                            + " its sensors: " + String.join(", ", roomSensors.stream().map(SensorInfo::name).toList())));
+            if (out.contains(s)) {
+                throw ApiException.badParameter("sensors", "parameter 'sensors' names '" + s.name() + "' twice");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
     /** {@code GET /api/messages?limit=&type=&node=&after_id=}. */
     Reply messages(QueryParams p) {
         int limit = (int) p.integer("limit", 100, 1, MAX_LIMIT);

@@ -65,6 +65,9 @@ interface HistorySource extends AutoCloseable {
      */
     org.cea.tsdb.Store openExport();
 
+    /** Min, mean, max and readings in band of one sensor per window. */
+    List<org.cea.tsdb.Summary> summarize(String sensor, List<org.cea.tsdb.SummaryWindow> windows);
+
     /** Message counts per type in {@code [from, to)}. */
     Map<String, Long> countsByType(Instant from, Instant to);
 

@@ -81,6 +81,11 @@ final class StoreHistorySource implements HistorySource {
     }
 
     @Override
+    public List<org.cea.tsdb.Summary> summarize(String sensor, List<org.cea.tsdb.SummaryWindow> windows) {
+        return call("summary of " + sensor, s -> s.summarize(sensor, windows));
+    }
+
+    @Override
     public Store openExport() {
         if (closed.get()) {
             throw new IllegalStateException("history source is closed");

@@ -88,6 +88,10 @@ class DashboardBrowserIT {
                         s -> s.contains("stale sensor") && s.contains("active alert"));
                 assertTrue(header.matches(".*\\d+ stale sensors.*"), header);
                 checkChart(browser, now);
+                // day/night table of the first room: 7 days x day and night x dry bulb, rh, vpd, co2
+                String table = awaitText(browser, "String(document.querySelectorAll('#stable tbody tr').length)"
+                        + " + ' ' + document.getElementById('stable').textContent", x -> x.startsWith("56 "));
+                assertTrue(table.contains("night") && table.contains("VPD (kPa)") && table.contains(" %"), table);
                 checkExport(browser, dir, db);
                 browser.eval("window.scrollTo(0, 0)");
                 browser.screenshot(screenshot("dashboard-1400.png"));

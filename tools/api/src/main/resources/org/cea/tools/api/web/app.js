@@ -137,6 +137,7 @@
           .map((s) => s.name);
         if (!selected.length && list.length) selected = [list[0].name];
         showHistory();
+        summaryRooms();
       }
     }
   }
@@ -396,6 +397,61 @@
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => { if (chart) chart.setSize({ width: Math.max(280, $("chart").clientWidth), height: chart.height }); }, 200);
   });
+  // ---- day/night summaries ----
+  async function summaries() {
+    const room = $("sroom").value;
+    if (!room) return;
+    const days = parseInt($("sdays").value, 10);
+    const d = new Date();
+    const from = new Date(d.getFullYear(), d.getMonth(), d.getDate() - days + 1);
+    const ymd = (x) => x.getFullYear() + "-" + String(x.getMonth() + 1).padStart(2, "0") + "-" + String(x.getDate()).padStart(2, "0");
+    $("sstatus").textContent = "loading…";
+    try {
+      const r = await fetch("/api/summaries?room=" + encodeURIComponent(room) + "&from=" + ymd(from) + "&to=" + ymd(d), { cache: "no-store" });
+      const j = await r.json();
+      if (!r.ok) { $("sstatus").textContent = "error: " + j.message; return; }
+      const body = $("stable").querySelector("tbody");
+      const trs = [];
+      let lastKey = "";
+      for (const row of j.rows.slice().sort((a, b) => b.from - a.from || (a.sensor < b.sensor ? -1 : 1))) {
+        const tr = document.createElement("tr");
+        const key = row.date + row.period;
+        if (key !== lastKey) tr.className = "first";
+        const s = sensors.get(row.sensor) || { precision: 2 };
+        const cells = [key !== lastKey ? row.date + " " + (row.period === "all" ? "" : row.period) : "",
+          row.label + (row.unit ? " (" + row.unit + ")" : ""),
+          row.count ? fmt(row.min, s) + " / " + fmt(row.mean, s) + " / " + fmt(row.max, s) : "no readings",
+          row.in_band_pct === null ? "—" : row.in_band_pct.toFixed(1) + " %"];
+        lastKey = key;
+        cells.forEach((c, i) => {
+          const td = document.createElement("td");
+          td.textContent = c;
+          if (i === 3) { td.className = "pct" + (row.in_band_pct !== null && row.in_band_pct < 90 ? " low" : "");
+            td.title = "band " + (row.band_min ?? "") + "–" + (row.band_max ?? ""); }
+          tr.append(td);
+        });
+        trs.push(tr);
+      }
+      body.replaceChildren(...trs);
+      $("sstatus").textContent = j.room_label + (j.lights ? ", lights " + j.lights.on + "–" + j.lights.off : "") + " (" + j.time_zone + ")";
+    } catch (e) { $("sstatus").textContent = "error: " + e.message; }
+  }
+  function summaryRooms() {
+    if ($("sroom").options.length) return;
+    const seen = new Set();
+    for (const s of sensors.values()) {
+      if (seen.has(s.room)) continue;
+      seen.add(s.room);
+      const o = document.createElement("option");
+      o.value = s.room;
+      o.textContent = s.room_label || s.room;
+      $("sroom").append(o);
+    }
+    summaries();
+  }
+  $("sroom").addEventListener("change", summaries);
+  $("sdays").addEventListener("change", summaries);
+
   window.__cea = { chart: () => chart };   // for the browser test
   firstPaint();
   problems();
