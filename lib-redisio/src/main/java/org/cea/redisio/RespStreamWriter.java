@@ -213,24 +213,28 @@ final class RespStreamWriter implements StreamWriter {
         int written = 0;
         int duplicates = 0;
         long length;
+        List<FrameEntry> refused = List.of();
+        int refusedBehind = 0;
+        String refusal = null;
         try {
-            RespError firstError = null;
-            int firstErrorAt = -1;
             for (int i = 0; i < entries.size(); i++) {
                 RespError err = readXaddReply();
                 if (err == null) {
                     written++;
+                    refusedBehind = refused.size();
                 } else if (err.message().contains(ID_NOT_ABOVE_TOP)) {
                     duplicates++;
-                } else if (firstError == null) {
-                    firstError = err;
-                    firstErrorAt = i;
+                    refusedBehind = refused.size();
+                } else {
+                    if (refused.isEmpty()) {
+                        refused = new ArrayList<>();
+                        refusal = "XADD " + entries.get(i).entryId() + " to " + new String(key, StandardCharsets.UTF_8)
+                                + " on " + config.maskedUrl() + " refused: " + err.message();
+                    }
+                    refused.add(entries.get(i));
                 }
             }
             Object len = readReply();
-            if (firstError != null) {
-                throw classify("XADD " + entries.get(firstErrorAt).entryId(), firstError.message());
-            }
             length = len instanceof Long l ? l : 0;
         } catch (IOException e) {
             close();
@@ -238,7 +242,7 @@ final class RespStreamWriter implements StreamWriter {
                     + " failed: " + e.getMessage(), e);
         }
         lastId = entries.get(entries.size() - 1).entryId();
-        return new BatchResult(written, duplicates, length);
+        return new BatchResult(written, duplicates, length, refused, refusedBehind, refusal);
     }
 
     /**

@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * A full batch is sent without waiting for its replies, which are read after the next batch has
  * been sent (one batch in flight), so encoding overlaps Redis's work; {@link #flush()},
  * {@link #poll()} when idle and {@link #close()} wait for every reply. On a broken connection the
- * batches in flight are spooled first, keeping the order.
+ * batches in flight are spooled first, keeping the order. Every reply is checked: entries Redis
+ * refuses (out of memory, MISCONF) are counted, spooled and sent again after a backoff; one that
+ * an accepted entry has passed gets a new id, since its own is below the stream's top and a
+ * re-send would be taken for a duplicate.
  * Counters may be read from other threads through {@link #stats()}.
  */
 public final class StreamPublisher implements AutoCloseable {
@@ -43,15 +46,17 @@ public final class StreamPublisher implements AutoCloseable {
      * @param lastError    last error message, or null
      * @param spoolBad     (additive) spool lines that were not entries (damage), skipped and moved to
      *                     {@link Spool#QUARANTINE_FILE_NAME}
+     * @param refused      (additive) entries Redis refused (out of memory, MISCONF, ...); they were
+     *                     spooled and sent again, under new ids where accepted entries had passed them
      */
     public record Stats(long added, long written, long duplicates, long spooled, long replayed, long spoolDepth,
                         long lost, boolean connected, long streamLength, long capHits, String lastError,
-                        long spoolBad) {
+                        long spoolBad, long refused) {
         /** The counters without the additive ones (zero). */
         public Stats(long added, long written, long duplicates, long spooled, long replayed, long spoolDepth,
                      long lost, boolean connected, long streamLength, long capHits, String lastError) {
             this(added, written, duplicates, spooled, replayed, spoolDepth, lost, connected, streamLength, capHits,
-                    lastError, 0);
+                    lastError, 0, 0);
         }
     }
 
@@ -80,6 +85,12 @@ public final class StreamPublisher implements AutoCloseable {
     private volatile long capHits;
     private volatile long spoolDepth;
     private volatile long spoolBad;
+    private volatile long refused;
+    /** Results from the first batch with a refused entry on, until its window has been received. */
+    private final List<StreamWriter.BatchResult> refusedWindow = new ArrayList<>();
+    /** Redis refused writes and has not accepted a batch since: keep backing off. */
+    private boolean refusing;
+    private long lastRefusalLogNs;
     private volatile boolean connected;
     private volatile String lastError;
 
@@ -196,6 +207,7 @@ public final class StreamPublisher implements AutoCloseable {
                 while (inFlight.size() > 1) {
                     receiveOldest();
                 }
+                settleIfRefused();
                 return;
             } catch (RedisIoException e) {
                 disconnected(e);
@@ -211,14 +223,105 @@ public final class StreamPublisher implements AutoCloseable {
             while (!inFlight.isEmpty()) {
                 receiveOldest();
             }
+            settleIfRefused();
         } catch (RedisIoException e) {
             disconnected(e);
         }
     }
 
     private void receiveOldest() {
-        record(writer.receive(inFlight.peekFirst()));
+        StreamWriter.BatchResult r = writer.receive(inFlight.peekFirst());
         inFlight.removeFirst();
+        record(r);
+        if (!r.refused().isEmpty() || !refusedWindow.isEmpty()) {
+            refusedWindow.add(r);
+        } else if (r.written() > 0) {
+            refusing = false;
+        }
+    }
+
+    /**
+     * After Redis refused entries: reads the replies of the rest of the window, spools what was
+     * refused and backs off (the connection is closed; batches go to the spool meanwhile).
+     */
+    private void settleIfRefused() {
+        if (refusedWindow.isEmpty()) {
+            return;
+        }
+        while (!inFlight.isEmpty()) {
+            receiveOldest();
+        }
+        spoolRefused();
+        backOff();
+    }
+
+    /**
+     * Spools the refused entries of {@link #refusedWindow}, then the batches still in flight
+     * (outcome unknown). A refused entry that an accepted one has passed (a later entry of its
+     * batch, or any entry of a later batch, is in the stream) is below the stream's top and would
+     * be taken for a duplicate: it is spooled last, under a new id, and so is the batch being
+     * filled, so the spool stays in id order.
+     */
+    private void spoolRefused() {
+        List<FrameEntry> keep = new ArrayList<>();
+        List<FrameEntry> behind = new ArrayList<>();
+        String first = null;
+        for (int k = 0; k < refusedWindow.size(); k++) {
+            StreamWriter.BatchResult r = refusedWindow.get(k);
+            boolean passed = false;
+            for (int j = k + 1; j < refusedWindow.size(); j++) {
+                passed |= refusedWindow.get(j).anyInStream();
+            }
+            int cut = passed ? r.refused().size() : r.refusedBehind();
+            behind.addAll(r.refused().subList(0, cut));
+            keep.addAll(r.refused().subList(cut, r.refused().size()));
+            first = first == null ? r.refusal() : first;
+        }
+        refusedWindow.clear();
+        spoolOne(keep);
+        while (!inFlight.isEmpty()) {
+            spoolOne(inFlight.removeFirst());
+        }
+        spoolOne(renumbered(behind));
+        batch = renumbered(batch);
+        reportRefused(keep.size() + behind.size(), behind.size(), first);
+    }
+
+    /** The frames under new ids from the generator (above every id handed out so far), in order. */
+    private List<FrameEntry> renumbered(List<FrameEntry> entries) {
+        List<FrameEntry> out = new ArrayList<>(Math.max(entries.size(), settings.batchSize()));
+        for (FrameEntry e : entries) {
+            out.add(ids.nextEntry(wallMillis.getAsLong(), e.frame()));
+        }
+        return out;
+    }
+
+    private void reportRefused(int n, int renumbered, String first) {
+        if (n == 0) {
+            return;
+        }
+        refused += n;
+        refusing = true;
+        lastError = first;
+        long now = nanoTime.getAsLong();
+        if (lastRefusalLogNs == 0 || now - lastRefusalLogNs >= CAP_WARN_INTERVAL_NS / 6) {
+            lastRefusalLogNs = now;
+            LOG.error("Redis refused {} entries ({} refused since start; {} under new ids, as accepted entries had"
+                    + " passed them): spooled, sending again after a backoff of {} ms. First refusal: {}", n, refused,
+                    renumbered, backoffMs, first);
+        }
+    }
+
+    /** Closes the connection and schedules the next attempt with capped exponential backoff. */
+    private void backOff() {
+        downLogged = true;
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
+        connected = false;
+        nextAttemptNs = nanoTime.getAsLong() + backoffMs * 1_000_000L;
+        backoffMs = Math.min(backoffMs * 2, settings.backoffMaxMs());
     }
 
     /**
@@ -273,6 +376,13 @@ public final class StreamPublisher implements AutoCloseable {
             StreamWriter.BatchResult r = writer.write(chunk);
             record(r);
             replayed += r.written();
+            if (!r.refused().isEmpty()) {
+                replayRefused(chunk, r);
+                return;
+            }
+            if (r.written() > 0) {
+                refusing = false;
+            }
             spool.consume(chunk.size());
             spoolDepth = spool.depth();
             if (spool.isEmpty()) {
@@ -284,6 +394,22 @@ public final class StreamPublisher implements AutoCloseable {
         } catch (RedisIoException e) {
             disconnected(e);
         }
+    }
+
+    /**
+     * Redis refused part of a replayed chunk: the refused tail after the last entry now in the
+     * stream stays in the spool; refused entries before it are appended under new ids (their old
+     * ids are below the top now) before the chunk is consumed, so a kill in between loses nothing.
+     */
+    private void replayRefused(List<FrameEntry> chunk, StreamWriter.BatchResult r) {
+        List<FrameEntry> behind = r.refused().subList(0, r.refusedBehind());
+        int tail = r.refused().size() - r.refusedBehind();
+        spoolOne(renumbered(behind));
+        spool.consume(chunk.size() - tail);
+        spoolDepth = spool.depth();
+        batch = renumbered(batch);
+        reportRefused(r.refused().size(), behind.size(), r.refusal());
+        backOff();
     }
 
     private void record(StreamWriter.BatchResult r) {
@@ -307,7 +433,9 @@ public final class StreamPublisher implements AutoCloseable {
             writer = StreamWriter.connect(redis, settings);
             ids.advancePast(writer.lastId());
             connected = true;
-            backoffMs = settings.backoffInitialMs();
+            if (!refusing) {
+                backoffMs = settings.backoffInitialMs();
+            }
             downLogged = false;
             LOG.info("connected to {} (stream {} top {}); {} spooled frames to replay", redis.maskedUrl(),
                     settings.stream(), writer.lastId(), spool.depth());
@@ -328,25 +456,21 @@ public final class StreamPublisher implements AutoCloseable {
     }
 
     private void disconnected(RedisIoException e) {
+        if (!refusedWindow.isEmpty()) {
+            spoolRefused();
+        }
         lastError = e.getMessage();
         while (!inFlight.isEmpty()) {
             spoolOne(inFlight.removeFirst());
         }
         LOG.warn("Redis write failed ({}); spooling to {} and reconnecting", e.getMessage(), spool.file());
-        downLogged = true;
-        if (writer != null) {
-            writer.close();
-            writer = null;
-        }
-        connected = false;
-        nextAttemptNs = nanoTime.getAsLong() + backoffMs * 1_000_000L;
-        backoffMs = Math.min(backoffMs * 2, settings.backoffMaxMs());
+        backOff();
     }
 
     /** A snapshot of the counters; safe from any thread. */
     public Stats stats() {
         return new Stats(added, written, duplicates, spooled, replayed, spoolDepth, lost, connected, streamLength,
-                capHits, lastError, spoolBad);
+                capHits, lastError, spoolBad, refused);
     }
 
     /** Flushes the batch (to Redis, or to the spool) and closes the connection; idempotent. */

@@ -6,7 +6,9 @@ import java.util.List;
  * One connection that appends frames to a stream with pipelined
  * {@code XADD <stream> MAXLEN ~ <cap> <id> id .. data .. ts .. dlc ..}, one round trip per batch.
  * Entries carry explicit ids, so sending a batch again after a broken connection is idempotent:
- * an id at or below the stream's top is reported as a duplicate, not written twice. Batching by
+ * an id at or below the stream's top is reported as a duplicate, not written twice. That holds
+ * only if nothing below the top is missing: an entry Redis refused is reported in
+ * {@link BatchResult#refused()}, and one that precedes an accepted entry must get a new id. Batching by
  * time is the caller's job (see {@link StreamPublisher}); this type owns no threads. Not
  * thread-safe.
  */
@@ -21,14 +23,41 @@ public interface StreamWriter extends AutoCloseable {
         return RespStreamWriter.connect(config, settings);
     }
 
-    /** Outcome of one batch. */
-    record BatchResult(int written, int duplicates, long streamLength) {
-        /** Counts are &gt;= 0. */
+    /**
+     * Outcome of one batch.
+     *
+     * @param written        entries added
+     * @param duplicates     entries whose id was at or below the stream's top (already there)
+     * @param streamLength   the stream's length after the batch
+     * @param refused        (additive) entries Redis refused (out of memory, MISCONF, the key of
+     *                       another type ...), in order; nothing else was lost
+     * @param refusedBehind  (additive) how many of the first {@code refused} precede an entry of
+     *                       this batch that is in the stream: their ids are below the top now, so
+     *                       they can only be added again under new ids
+     * @param refusal        (additive) the first refusal, naming the entry and Redis's error; null when none
+     */
+    record BatchResult(int written, int duplicates, long streamLength, List<FrameEntry> refused, int refusedBehind,
+                       String refusal) {
+        /** Counts are &gt;= 0; copies the list. */
         public BatchResult {
             if (written < 0 || duplicates < 0 || streamLength < 0) {
                 throw new IllegalArgumentException("counts must be >= 0, were written=" + written
                         + " duplicates=" + duplicates + " streamLength=" + streamLength);
             }
+            refused = List.copyOf(refused);
+            if (refusedBehind < 0 || refusedBehind > refused.size()) {
+                throw new IllegalArgumentException("refusedBehind must be 0.." + refused.size() + ", was " + refusedBehind);
+            }
+        }
+
+        /** A batch nothing of which was refused. */
+        public BatchResult(int written, int duplicates, long streamLength) {
+            this(written, duplicates, streamLength, List.of(), 0, null);
+        }
+
+        /** True when some entry of the batch is in the stream (added now or before). */
+        public boolean anyInStream() {
+            return written + duplicates > 0;
         }
     }
 
@@ -36,11 +65,11 @@ public interface StreamWriter extends AutoCloseable {
      * Sends the entries in one pipeline and reads every reply.
      *
      * @param entries ids strictly increasing
-     * @return how many were added and how many were already there; the stream length after the batch
-     * @throws RedisUnavailableException when the connection broke or Redis refused writes (out of
-     *                                   memory, loading, read-only); the writer is then unusable and
+     * @return how many were added, how many were already there, which ones Redis refused (every
+     *         reply is checked: under memory pressure a refused entry can be followed by accepted
+     *         ones); the stream length after the batch
+     * @throws RedisUnavailableException when the connection broke; the writer is then unusable and
      *                                   the whole batch must be sent again on a new writer
-     * @throws RedisIoException          for any other error reply, e.g. the key holds another type
      */
     BatchResult write(List<FrameEntry> entries);
 
@@ -58,7 +87,6 @@ public interface StreamWriter extends AutoCloseable {
      *
      * @param entries the entries passed to the matching {@link #send}
      * @throws RedisUnavailableException as for {@link #write}
-     * @throws RedisIoException          as for {@link #write}
      */
     BatchResult receive(List<FrameEntry> entries);
 

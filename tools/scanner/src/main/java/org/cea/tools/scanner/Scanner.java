@@ -318,6 +318,9 @@ final class Scanner {
                     .append(s.connected() ? "redis up" : "redis DOWN").append(" | spool ").append(s.spoolDepth())
                     .append(" waiting, ").append(s.spooled()).append(" spooled, ").append(s.replayed())
                     .append(" replayed, ").append(s.lost()).append(" LOST");
+            if (s.refused() > 0) {
+                sb.append(", ").append(s.refused()).append(" refused by Redis (spooled, sent again)");
+            }
             if (s.spoolBad() > 0) {
                 sb.append(", ").append(s.spoolBad()).append(" bad lines quarantined");
             }
