@@ -6,6 +6,8 @@
 #      after a 5 s warm-up; prints p50/p90/p99/max. Target: p99 < 5 ms.
 #   2. GET /api/sensors/co2_v/history?from=now-30d&points=720 over 30 days of readings
 #      (one every 10 s: 259 200 rows), 60 requests one after another; prints p50/p99.
+#   3. GET /api/export?sensors=co2_v&from=now-31d (those 30 days as CSV, streamed): rows/s and
+#      can-api's RSS right after. Target: >= 100 000 rows/s, <= 128 MB.
 #
 # Load generator: ApiLoad, a small Java program (one plain socket per connection, HTTP/1.1
 # keep-alive, constant rate as wrk2 does; Debian has wrk but not wrk2's constant-rate mode) written below and run with the JDK's source launcher; the same program seeds the database through
@@ -351,4 +353,17 @@ else
   echo "api_sensors p99 ${p99} ms >= 5 ms target: FAIL"; status=1
 fi
 echo "api_history_30d: $(echo "$out2" | sed -n 's/^RESULT api_history_30d //p') (db: ${db_url%%:*}$( [ -z "${BENCH_DB_URL:-}" ] && echo ' sqlite'))"
+# 3. the 30-day CSV export of co2_v, streamed: rows per second and can-api's RSS right after
+t0=$(date +%s.%N)
+curl -sf "$base/api/export?sensors=co2_v&from=now-31d&format=csv" -o "$tmp/export.csv" || { echo "export failed"; status=1; }
+t1=$(date +%s.%N)
+rows=$(( $(wc -l <"$tmp/export.csv") - 1 ))
+rss=$(( $(ps -o rss= -p "$api_pid") / 1024 ))
+rate=$(awk -v r="$rows" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", r / (b - a) }')
+echo "api_export_30d: $rows rows, $(du -k "$tmp/export.csv" | cut -f1) KB in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s = $rate rows/s; can-api RSS after: $rss MB"
+if [ "$rate" -ge 100000 ] && [ "$rss" -le 128 ]; then
+  echo "api_export_30d >= 100000 rows/s and RSS <= 128 MB: PASS"
+else
+  echo "api_export_30d target (>= 100000 rows/s, RSS <= 128 MB): FAIL"; status=1
+fi
 exit $status

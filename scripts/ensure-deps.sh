@@ -43,6 +43,8 @@ fi
 if [ "$what" = bench ]; then
   need wrk command -v wrk
   need pgloader command -v pgloader
+  # bench-api.sh downloads the CSV export
+  need curl command -v curl
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

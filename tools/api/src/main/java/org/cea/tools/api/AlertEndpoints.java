@@ -33,11 +33,31 @@ final class AlertEndpoints {
     private final LiveState live;
     private final HistorySource history;
     private final Clock clock;
+    private final SensorCatalog catalog;
 
-    AlertEndpoints(LiveState live, HistorySource history, Clock clock) {
+    AlertEndpoints(LiveState live, HistorySource history, Clock clock, SensorCatalog catalog) {
         this.live = live;
         this.history = history;
         this.clock = clock;
+        this.catalog = catalog;
+    }
+
+    /** An alert as JSON, its value and threshold rounded to its sensor's precision. */
+    private Map<String, Object> view(Alert a) {
+        Map<String, Object> m = a.toMap();
+        round(m, a.sensor());
+        return m;
+    }
+
+    private void round(Map<String, Object> m, String sensor) {
+        SensorInfo s = sensor == null ? null : catalog.sensor(sensor).orElse(null);
+        if (s != null) {
+            for (String k : List.of("value", "threshold")) {
+                if (m.get(k) instanceof Double d) {
+                    m.put(k, s.round(d));
+                }
+            }
+        }
     }
 
     /** {@code GET /api/alerts}: every active alert, critical first, with counts and cea-automation's status. */
@@ -45,7 +65,7 @@ final class AlertEndpoints {
         List<Alert> alerts = readActive();
         long now = clock.millis();
         List<Map<String, Object>> rows = new ArrayList<>();
-        alerts.forEach(a -> rows.add(a.toMap()));
+        alerts.forEach(a -> rows.add(view(a)));
         return Reply.json(200, Json.obj("ts", now, "counts", counts(alerts), "active", rows,
                 "automation", automation(now)));
     }
@@ -62,10 +82,12 @@ final class AlertEndpoints {
         AlertEventQuery q = new AlertEventQuery(limit, from, to, p.string("alert"), p.string("rule"), p.string("room"));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (AlertEventRow r : history.alertHistory(q)) {
-            rows.add(Json.obj("event_id", r.eventId(), "ts", r.tsMillis(), "transition", r.transition(), "id", r.alertId(),
+            Map<String, Object> row = Json.obj("event_id", r.eventId(), "ts", r.tsMillis(), "transition", r.transition(), "id", r.alertId(),
                     "rule", r.rule(), "kind", r.kind(), "severity", r.severity(), "state", r.state(), "room", r.room(),
                     "sensor", r.sensor(), "value", r.value(), "threshold", r.threshold(), "message", r.message(),
-                    "since", r.sinceMillis(), "fired_at", r.firedAtMillis(), "acked_by", r.ackedBy(), "ack_note", r.ackNote()));
+                    "since", r.sinceMillis(), "fired_at", r.firedAtMillis(), "acked_by", r.ackedBy(), "ack_note", r.ackNote());
+            round(row, r.sensor());
+            rows.add(row);
         }
         return Reply.json(200, Json.obj("count", rows.size(), "events", rows));
     }
@@ -100,7 +122,7 @@ final class AlertEndpoints {
             Alert a = find(readActive(), id);
             if (a == null || a.ackedAt() != null && a.ackedAt() >= ack.ts() && by.equals(a.ackedBy())) {
                 return Reply.json(200, Json.obj("status", a == null ? "resolved" : "acknowledged", "request_id", requestId,
-                        "alert", a == null ? null : a.toMap()));
+                        "alert", a == null ? null : view(a)));
             }
             if (!pause()) {
                 break;

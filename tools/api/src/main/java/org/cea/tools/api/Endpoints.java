@@ -50,7 +50,7 @@ final class Endpoints {
         this.hub = hub;
         this.clock = clock;
         this.staleAfterMs = staleAfterMs;
-        this.alerts = new AlertEndpoints(live, history, clock);
+        this.alerts = new AlertEndpoints(live, history, clock, catalog);
     }
 
     /** {@code /api/alerts*}. */

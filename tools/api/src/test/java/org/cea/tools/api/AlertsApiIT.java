@@ -148,6 +148,18 @@ class AlertsApiIT {
     }
 
     @Test
+    void alertValuesAreRoundedToTheSensorsPrecision() {
+        long t = System.currentTimeMillis();
+        // vpd: precision 2 in etc/facility.json
+        Alert a = new Alert("vpd_day:veg", "vpd_day", "band", "warning", "firing", "veg", "vpd_v", null, 1.72345, 1.6049999,
+                "VPD in veg 1.72 kPa, above 1.6 kPa", t, t, null, null, null, t, null);
+        record(a);
+        JsonObject active = api.get("/api/alerts").json().getAsJsonArray("active").get(0).getAsJsonObject();
+        assertEquals(1.72, active.get("value").getAsDouble(), active.toString());
+        assertEquals(1.6, active.get("threshold").getAsDouble(), active.toString());
+    }
+
+    @Test
     void historyComesFromTheDatabaseNewestFirst() {
         long t = 1_795_000_000_000L;
         try (AlertEventLog log = AlertEventLog.open(dbUrl)) {
