@@ -61,6 +61,8 @@ final class Catalogs {
             zone = automation.zone();
             automation.rooms().forEach((room, l) -> lights.put(room, new SensorCatalog.Lights(l.on(), l.off())));
         }
-        return new SensorCatalog(sensors, types, zone, lights);
+        Map<String, Integer> nodes = new LinkedHashMap<>();
+        profile.rooms().forEach(r -> nodes.put(r.name(), r.nodeId()));
+        return new SensorCatalog(sensors, types, zone, lights, nodes);
     }
 }

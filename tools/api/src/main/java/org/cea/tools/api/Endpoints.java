@@ -76,7 +76,7 @@ final class Endpoints {
             rows.add(row(s, all.get(s.name()), now, faulted));
         }
         return Reply.json(200, Json.obj("ts", now, "stale_after_ms", staleAfterMs, "time_zone", catalog.zone().getId(),
-                "sensors", rows));
+                "rooms", rooms(), "sensors", rows));
     }
 
     /** {@code GET /api/sensors/{name}}. */
@@ -84,6 +84,20 @@ final class Endpoints {
         SensorInfo s = known(name);
         LiveReading r = readLive(List.of(name)).get(name);
         return Reply.json(200, row(s, r, clock.millis(), faultedSensors()));
+    }
+
+    /** Rooms in profile order: name, display name, CAN node, lights schedule (or null). */
+    private List<Map<String, Object>> rooms() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (SensorInfo s : catalog.sensors()) {
+            if (seen.add(s.room())) {
+                SensorCatalog.Lights l = catalog.lights(s.room()).orElse(null);
+                out.add(Json.obj("room", s.room(), "label", s.roomLabel(), "node", catalog.node(s.room()).orElse(null),
+                        "lights", l == null ? null : Json.obj("on", l.on().toString(), "off", l.off().toString())));
+            }
+        }
+        return out;
     }
 
     private Map<String, Object> row(SensorInfo s, LiveReading r, long now, Set<String> faulted) {

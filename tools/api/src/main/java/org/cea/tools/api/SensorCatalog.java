@@ -21,6 +21,7 @@ final class SensorCatalog {
     private final Set<String> messageTypes;
     private final ZoneId zone;
     private final Map<String, Lights> lights;
+    private final Map<String, Integer> nodes;
 
     /**
      * A room's lights, local time of {@link #zone()}.
@@ -53,7 +54,7 @@ final class SensorCatalog {
 
     /** Without a zone or lights (tests): the system zone, no day/night schedule. */
     SensorCatalog(List<SensorInfo> sensors, Set<String> messageTypes) {
-        this(sensors, messageTypes, ZoneId.systemDefault(), Map.of());
+        this(sensors, messageTypes, ZoneId.systemDefault(), Map.of(), Map.of());
     }
 
     /**
@@ -61,9 +62,11 @@ final class SensorCatalog {
      * @param messageTypes DBC message names (e.g. {@code PT100}); empty means "accept any well-formed name"
      * @param zone         the facility's local time zone (plain dates in parameters, day and night)
      * @param lights       lights schedule per room name; rooms without one have no day/night
+     * @param nodes        CAN node address per room name
      * @throws IllegalArgumentException on a duplicate sensor name
      */
-    SensorCatalog(List<SensorInfo> sensors, Set<String> messageTypes, ZoneId zone, Map<String, Lights> lights) {
+    SensorCatalog(List<SensorInfo> sensors, Set<String> messageTypes, ZoneId zone, Map<String, Lights> lights,
+                  Map<String, Integer> nodes) {
         Map<String, SensorInfo> m = new LinkedHashMap<>();
         for (SensorInfo s : sensors) {
             if (m.put(s.name(), s) != null) {
@@ -74,6 +77,12 @@ final class SensorCatalog {
         this.messageTypes = Collections.unmodifiableSet(new TreeSet<>(messageTypes));
         this.zone = zone;
         this.lights = Map.copyOf(lights);
+        this.nodes = Map.copyOf(nodes);
+    }
+
+    /** The CAN node serving a room, if known. */
+    Optional<Integer> node(String room) {
+        return Optional.ofNullable(nodes.get(room));
     }
 
     /** The facility's local time zone. */

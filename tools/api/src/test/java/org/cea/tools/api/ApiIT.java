@@ -309,7 +309,14 @@ class ApiIT {
         } finally {
             api.jedis.del(AlertKeys.ACTIVE);
         }
-        assertEquals("Europe/Amsterdam", api.get("/api/sensors").json().get("time_zone").getAsString());
+        JsonObject all = api.get("/api/sensors").json();
+        assertEquals("Europe/Amsterdam", all.get("time_zone").getAsString());
+        // rooms with their CAN node (facility.json nodes) and lights (automation.json rooms)
+        JsonObject veg = all.getAsJsonArray("rooms").get(2).getAsJsonObject();
+        assertEquals("veg", veg.get("room").getAsString());
+        assertEquals(3, veg.get("node").getAsInt());
+        assertEquals("23:00", veg.getAsJsonObject("lights").get("off").getAsString());
+        assertTrue(all.getAsJsonArray("rooms").get(3).getAsJsonObject().get("lights").isJsonNull());
     }
 
     @Test

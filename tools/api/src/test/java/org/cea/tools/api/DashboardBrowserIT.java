@@ -87,6 +87,12 @@ class DashboardBrowserIT {
                 String header = awaitText(browser, "document.getElementById('problems').textContent",
                         s -> s.contains("stale sensor") && s.contains("active alert"));
                 assertTrue(header.matches(".*\\d+ stale sensors.*"), header);
+                // node health, one click away: last frame and the heartbeat's uptime and firmware
+                browser.eval("document.querySelector('#room-flower_back details.node summary').click()");
+                String node = awaitText(browser, "document.querySelector('#room-flower_back .nh').textContent",
+                        x -> x.contains("heartbeat"));
+                assertTrue(node.matches("Node 1 · last frame \\d+ s ago \\(\\w+\\) · heartbeat \\d+ s ago: up \\d+ (s|min)"
+                        + ", firmware \\d+\\.\\d+, error flags \\d+.*"), node);
                 checkChart(browser, now);
                 // day/night table of the first room: 7 days x day and night x dry bulb, rh, vpd, co2
                 String table = awaitText(browser, "String(document.querySelectorAll('#stable tbody tr').length)"

@@ -5,6 +5,8 @@
   "use strict";
   const sensors = new Map();          // name -> row of /api/sensors (+ lastValue, lastTs)
   const faulted = new Map();          // sensor -> alert message (active faulted / out_of_range alerts)
+  const roomNodes = new Map();        // room -> CAN node (from /api/sensors)
+  let lostFrames = null;              // worker:status lost_frames_total (all nodes), from /health
   let staleAfterMs = 10000;
   let updates = 0;
   let chart = null;
@@ -64,7 +66,12 @@
       h.title = s.room || "";
       const tiles = document.createElement("div");
       tiles.className = "tiles";
-      sec.append(h, tiles);
+      const node = document.createElement("details");
+      node.className = "node";
+      node.dataset.room = s.room || "";
+      node.innerHTML = '<summary>Node health</summary><p class="nh muted">…</p>';
+      node.addEventListener("toggle", () => { if (node.open) nodeHealth(node); });
+      sec.append(h, tiles, node);
       $("rooms").append(sec);
     }
     return sec.querySelector(".tiles");
@@ -166,7 +173,11 @@
     try {
       const r = await fetch("/api/sensors", { cache: "no-store" });
       const j = await r.json();
-      if (r.ok) { staleAfterMs = j.stale_after_ms || staleAfterMs; rows(j.sensors); }
+      if (r.ok) {
+        staleAfterMs = j.stale_after_ms || staleAfterMs;
+        for (const room of j.rooms || []) if (room.node !== null) roomNodes.set(room.room, room.node);
+        rows(j.sensors);
+      }
     } catch (e) { /* the WebSocket snapshot paints instead */ }
     connect();
   }
@@ -216,6 +227,7 @@
       if (failing.includes("redis")) out.push(["bad", "Redis down: live values unavailable", health.redis && health.redis.error]);
       if (failing.includes("database")) out.push(["bad", "Database down: history unavailable", health.database && health.database.error]);
       const w = health.worker || {};
+      if (w.status && w.status.lost_frames_total !== undefined) lostFrames = w.status.lost_frames_total;
       if (failing.includes("worker")) out.push(["bad", w.age_ms ? "Worker not reporting for " + Math.round(w.age_ms / 1000) + " s" : "Worker down", w.error]);
       else if (w.lag && Number(w.lag) > 1000) out.push(["warn", "Worker behind: " + w.lag + " frames to catch up", ""]);
       const stale = (health.sensors && health.sensors.stale) || [];
@@ -397,6 +409,32 @@
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => { if (chart) chart.setSize({ width: Math.max(280, $("chart").clientWidth), height: chart.height }); }, 200);
   });
+  // ---- node health (one click away: last frame, heartbeat uptime/firmware, lost frames) ----
+  function duration(s) {
+    if (s < 120) return s + " s";
+    if (s < 7200) return Math.round(s / 60) + " min";
+    if (s < 172800) return Math.floor(s / 3600) + " h " + Math.round((s % 3600) / 60) + " min";
+    return Math.round(s / 86400) + " days";
+  }
+  async function nodeHealth(el) {
+    const node = roomNodes.get(el.dataset.room);
+    const out = el.querySelector(".nh");
+    if (node === undefined) { out.textContent = "no node known for this room"; return; }
+    try {
+      const [last, hb] = await Promise.all(["/api/messages?limit=1&node=" + node, "/api/messages?limit=1&type=HEARTBEAT&node=" + node]
+        .map(async (u) => { const r = await fetch(u, { cache: "no-store" }); const j = await r.json(); if (!r.ok) throw new Error(j.message); return j.messages[0]; }));
+      const parts = ["Node " + node];
+      parts.push(last ? "last frame " + ago(last.ts_ms) + " (" + (last.type || last.can_id) + ")" : "no frame stored");
+      if (hb && hb.decoded) {
+        const d = hb.decoded;
+        parts.push("heartbeat " + ago(hb.ts_ms) + ": up " + duration(d.uptime_s) + ", firmware " + d.fw_major + "." + d.fw_minor
+          + ", error flags " + d.error_flags);
+      } else parts.push("no heartbeat stored");
+      if (lostFrames !== null) parts.push("lost frames (all nodes): " + lostFrames);
+      out.textContent = parts.join(" · ");
+    } catch (e) { out.textContent = "node health unavailable: " + e.message; }
+  }
+
   // ---- day/night summaries ----
   async function summaries() {
     const room = $("sroom").value;
