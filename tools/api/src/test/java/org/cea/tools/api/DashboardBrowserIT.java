@@ -78,6 +78,7 @@ class DashboardBrowserIT {
                 assertEquals("In band (16.0–32.0 °C)", t.get("dry_bulb_b")[2]);
                 assertEquals("Out of band: above 32.0 °C", t.get("dry_bulb_f")[2]);
                 assertTrue(t.get("dry_bulb_v")[2].startsWith("Faulted: "), t.get("dry_bulb_v")[2]);
+                assertEquals("Faulted: derived from a faulted dry bulb", t.get("vpd_v")[2]);
                 assertTrue(t.get("lab_temp")[2].matches("Stale — last seen \\d+ s ago: -?\\d+\\.\\d °C"), t.get("lab_temp")[2]);
                 assertEquals("Flower room, back", browser.eval("document.querySelector('#room-flower_back h2').textContent").getAsString());
                 String before = t.get("dry_bulb_b")[3];

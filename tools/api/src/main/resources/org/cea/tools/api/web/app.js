@@ -39,8 +39,21 @@
   }
 
   /** One of in_band, out_of_band, stale, faulted, no_data, with the text that says it without colour. */
+  /** rh and vpd of a room are derived from its dry and wet bulb (DESIGN.md "Sensor names"): faulted with them. */
+  function faultOf(name) {
+    if (faulted.has(name)) return faulted.get(name);
+    const m = /^(rh|vpd)(_[a-z]+)?$/.exec(name);
+    if (!m) return null;
+    const suffix = m[2] || "";
+    for (const probe of ["dry_bulb", "wet_bulb"]) {
+      if (faulted.has(probe + suffix)) return "derived from a faulted " + probe.replace("_", " ");
+    }
+    return null;
+  }
+
   function state(s) {
-    if (faulted.has(s.name)) return ["faulted", "Faulted: " + faulted.get(s.name)];
+    const fault = faultOf(s.name);
+    if (fault) return ["faulted", "Faulted: " + fault];
     const live = s.value !== null && s.value !== undefined && !s.stale;
     if (live) {
       const b = s.band || {};
