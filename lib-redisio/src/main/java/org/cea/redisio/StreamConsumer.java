@@ -17,7 +17,9 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Reads a stream through a consumer group, at least once: this consumer's own pending entries
  * first (left over from a crash, or not acknowledged because the database was down), then new
- * ones ({@code >}), in batches of {@link ConsumerConfig#batchSize()} with
+ * ones ({@code >}). Own pending entries are re-read without raising their delivery counts (a
+ * re-read after a Redis error or an outage is no attempt to process them), so the count is the
+ * first delivery plus one per claim from a consumer that died holding the entry; in batches of {@link ConsumerConfig#batchSize()} with
  * {@link ConsumerConfig#blockMs()} of blocking when nothing is new.
  *
  * <p>The caller owns the connection; its socket timeout must be above the block time (see
@@ -26,6 +28,20 @@ import redis.clients.jedis.UnifiedJedis;
 public final class StreamConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(StreamConsumer.class);
     private static final long SOCKET_MARGIN_MS = 2_000;
+    /**
+     * KEYS: stream; ARGV: group, consumer, exclusive start id, count. This consumer's pending
+     * entries after the start id with their bodies (nil for a trimmed one). Unlike
+     * {@code XREADGROUP ... 0} it leaves their delivery counts alone: re-reading after a Redis
+     * error or a database outage is not an attempt to process them.
+     */
+    private static final String OWN_PENDING = String.join("\n",
+            "local p = redis.call('XPENDING', KEYS[1], ARGV[1], '(' .. ARGV[3], '+', tonumber(ARGV[4]), ARGV[2])",
+            "local out = {}",
+            "for _, e in ipairs(p) do",
+            "  local r = redis.call('XRANGE', KEYS[1], e[1], e[1])",
+            "  if #r > 0 then out[#out + 1] = r[1] else out[#out + 1] = {e[1], false} end",
+            "end",
+            "return out");
 
     private final UnifiedJedis jedis;
     private final ConsumerConfig config;
@@ -86,7 +102,7 @@ public final class StreamConsumer {
      */
     public List<RawEntry> next() {
         if (pendingCursor != null) {
-            List<RawEntry> pending = read(pendingCursor, false);
+            List<RawEntry> pending = readOwnPending(pendingCursor);
             if (!pending.isEmpty()) {
                 pendingCursor = pending.get(pending.size() - 1).id();
                 return pending;
@@ -119,6 +135,24 @@ public final class StreamConsumer {
     /** Makes the next reads return new entries only, leaving the pending ones for a later {@link #rewind()}. */
     public void skipPending() {
         pendingCursor = null;
+    }
+
+    private List<RawEntry> readOwnPending(String after) {
+        Object reply;
+        try {
+            reply = call("pending entries of " + config.consumer() + " in " + config.stream() + " after " + after,
+                    () -> jedis.eval(OWN_PENDING, List.of(config.stream()),
+                            List.of(config.group(), config.consumer(), after, Integer.toString(config.batchSize()))));
+        } catch (RedisIoException e) {
+            if (!(e instanceof RedisUnavailableException) && e.getMessage() != null && e.getMessage().contains("NOGROUP")) {
+                LOG.warn("consumer group {} on {} is gone (Redis lost its data?); recreating it", config.group(),
+                        config.stream());
+                ensureGroup();
+                return List.of();
+            }
+            throw e;
+        }
+        return RedisCalls.entries(reply);
     }
 
     private List<RawEntry> read(String from, boolean block) {

@@ -19,9 +19,10 @@ import redis.clients.jedis.UnifiedJedis;
  * <ul>
  *   <li>entries delivered more than {@link ConsumerConfig#maxDeliveries()} times (a poison entry
  *       that keeps crashing its consumer) go to the dead letters and are acknowledged;</li>
- *   <li>entries idle longer than {@link ConsumerConfig#claimIdleMs()} (their consumer is presumed
- *       dead) are claimed for this consumer with {@code XAUTOCLAIM} and returned for processing;</li>
- *   <li>claimed entries whose body was trimmed are acknowledged and counted as lost;</li>
+ *   <li>entries of other consumers idle longer than {@link ConsumerConfig#claimIdleMs()} (their
+ *       consumer is presumed dead) are claimed for this consumer with {@code XCLAIM} and returned
+ *       for processing; this consumer's own idle entries are not claimed (no delivery counted);</li>
+ *   <li>such entries whose body was trimmed are acknowledged and counted as lost;</li>
  *   <li>consumers with nothing pending and idle for {@link #FORGET_IDLE_MS} (each restart with a
  *       host-pid name leaves one behind) are removed from the group. A live consumer reads every
  *       block time, so it is never that idle, and one with pending entries is never removed.</li>
@@ -39,6 +40,32 @@ public final class StreamJanitor {
     private final DeadLetters deadLetters;
     private final long forgetIdleMs;
     private String claimCursor = EntryIds.START;
+    /**
+     * KEYS: stream; ARGV: group, this consumer, min idle ms, exclusive start id, scan count,
+     * claim count. Scans the pending list after the start id for entries idle that long held by
+     * other consumers: a trimmed one is acknowledged and counted lost, the others are claimed
+     * with XCLAIM (which raises the delivery count: their consumer died holding them). Returns
+     * {next start id (0-0 after the end), claimed entries, lost count}.
+     */
+    private static final String CLAIM_OTHERS = String.join("\n",
+            "local p = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[3]), '(' .. ARGV[4], '+',"
+                    + " tonumber(ARGV[5]))",
+            "local claimed, lost, last = {}, 0, '0-0'",
+            "for _, e in ipairs(p) do",
+            "  if #claimed >= tonumber(ARGV[6]) then break end",
+            "  last = e[1]",
+            "  if e[2] ~= ARGV[2] then",
+            "    if #redis.call('XRANGE', KEYS[1], e[1], e[1]) == 0 then",
+            "      redis.call('XACK', KEYS[1], ARGV[1], e[1])",
+            "      lost = lost + 1",
+            "    else",
+            "      local c = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]), e[1])",
+            "      if #c > 0 then claimed[#claimed + 1] = c[1] end",
+            "    end",
+            "  end",
+            "end",
+            "if #p < tonumber(ARGV[5]) and #claimed < tonumber(ARGV[6]) then last = '0-0' end",
+            "return {last, claimed, lost}");
 
     /** The caller owns the connection. */
     public StreamJanitor(UnifiedJedis jedis, ConsumerConfig config, DeadLetters deadLetters) {
@@ -124,30 +151,19 @@ public final class StreamJanitor {
         return e.isEmpty() ? null : e.get(0).fields();
     }
 
-    /** XAUTOCLAIM one batch; returns how many claimed entries were lost to trimming. */
+    /**
+     * Claims up to a batch of entries idle longer than the claim time that other consumers hold;
+     * returns how many of them were lost to trimming (acknowledged). This consumer's own idle
+     * entries (its backlog after a database outage) are left alone: claiming them would raise
+     * their delivery counts although nobody failed to process them (XAUTOCLAIM does that).
+     */
     private int claimIdle(List<RawEntry> out) {
-        List<Object> reply = list(call("XAUTOCLAIM " + config.stream(), () -> jedis.sendCommand(
-                Protocol.Command.XAUTOCLAIM, config.stream(), config.group(), config.consumer(),
-                Long.toString(config.claimIdleMs()), claimCursor, "COUNT", Integer.toString(config.batchSize()))));
+        List<Object> reply = list(call("claim idle entries of " + config.stream(), () -> jedis.eval(CLAIM_OTHERS,
+                List.of(config.stream()), List.of(config.group(), config.consumer(), Long.toString(config.claimIdleMs()),
+                        claimCursor, Integer.toString(SCAN), Integer.toString(config.batchSize())))));
         claimCursor = str(reply.get(0));
-        List<RawEntry> entries = RedisCalls.entries(reply.get(1));
-        List<String> trimmed = new ArrayList<>();
-        for (RawEntry e : entries) {
-            if (e.trimmed()) {
-                trimmed.add(e.id());
-            } else {
-                out.add(e);
-            }
-        }
-        if (!trimmed.isEmpty()) {
-            // Redis 6.2 returns a trimmed entry with a nil body and leaves it pending.
-            List<String> args = new ArrayList<>(List.of(config.stream(), config.group()));
-            args.addAll(trimmed);
-            call("XACK trimmed", () -> jedis.sendCommand(Protocol.Command.XACK, args.toArray(String[]::new)));
-        }
-        // Redis 7 removes trimmed entries from the PEL itself and lists their ids third.
-        int deleted = reply.size() > 2 ? list(reply.get(2)).size() : 0;
-        int lost = trimmed.size() + deleted;
+        out.addAll(RedisCalls.entries(reply.get(1)));
+        int lost = (int) num(reply.get(2));
         if (lost > 0) {
             LOG.error("{} pending entries of {} were trimmed before they were processed: LOST", lost, config.stream());
         }

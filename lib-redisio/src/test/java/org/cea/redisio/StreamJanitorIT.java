@@ -74,11 +74,14 @@ class StreamJanitorIT {
         StreamConsumer c = StreamConsumer.create(jedis, config(s, "w", 2));
         c.next();
         c.ack(List.of(written.get(1)));
-        for (int i = 0; i < 2; i++) {
-            c.rewind();
-            assertEquals(List.of(written.get(0)), c.next().stream().map(RawEntry::id).toList());
+        // two more consumers each claim it from the one before, which "died" holding it
+        for (String next : List.of("w2", "w3")) {
+            Processes.sleep(1_100);
+            StreamJanitor.Result claim = new StreamJanitor(jedis, config(s, next, 2), new DeadLetters(jedis, dl)).run();
+            assertEquals(List.of(written.get(0)), claim.claimed().stream().map(RawEntry::id).toList());
+            assertEquals(0, claim.deadLettered());
         }
-        StreamJanitor.Result r = new StreamJanitor(jedis, config(s, "w", 2), new DeadLetters(jedis, dl)).run();
+        StreamJanitor.Result r = new StreamJanitor(jedis, config(s, "w3", 2), new DeadLetters(jedis, dl)).run();
         assertEquals(1, r.deadLettered());
         assertTrue(pending(s).isEmpty(), "dead-lettered entry must be acknowledged");
         List<StreamEntry> letters = jedis.xrange(dl, (StreamEntryID) null, (StreamEntryID) null, 10);
@@ -132,5 +135,31 @@ class StreamJanitorIT {
         assertEquals(0, c.pendingCount());
         Map<String, String> f = jedis.xrange(dl.key(), (StreamEntryID) null, (StreamEntryID) null, 1).get(0).getFields();
         assertEquals(Map.of("id", "zz", "reason", "bad id", "source_id", id, "source_stream", s), f);
+    }
+
+    /** Issue 17 item 1: re-reading after a Redis error or an outage is not a delivery attempt. */
+    @Test
+    void rereadingOwnPendingEntriesAndJanitorPassesDoNotRaiseDeliveryCounts() {
+        String s = "test:janitor:reread:" + System.nanoTime();
+        List<String> written = add(s, 3);
+        StreamConsumer c = StreamConsumer.create(jedis, config(s, "w", 2));
+        assertEquals(3, c.next().size());
+        StreamJanitor janitor = new StreamJanitor(jedis, config(s, "w", 2), new DeadLetters(jedis, s + ":dead"));
+        for (int i = 0; i < 5; i++) {
+            c.rewind();
+            List<RawEntry> again = c.next();
+            assertEquals(written, again.stream().map(RawEntry::id).toList());
+            assertEquals("00", again.get(0).fields().get("data"));
+            Processes.sleep(i == 0 ? 1_100 : 0); // idle past the claim time: its own entries are not claimed
+            StreamJanitor.Result r = janitor.run();
+            assertTrue(r.claimed().isEmpty(), "own entries claimed: " + r.claimed());
+            assertEquals(0, r.deadLettered());
+        }
+        assertTrue(pending(s).stream().allMatch(p -> p.getDeliveredTimes() == 1), pending(s).toString());
+        jedis.xdel(s, new StreamEntryID(written.get(1)));
+        c.rewind();
+        List<RawEntry> left = c.next();
+        assertEquals(written, left.stream().map(RawEntry::id).toList());
+        assertTrue(left.get(1).trimmed(), "a trimmed pending entry comes back without a body");
     }
 }
