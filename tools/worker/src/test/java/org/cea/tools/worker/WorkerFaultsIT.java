@@ -67,8 +67,19 @@ class WorkerFaultsIT {
              WorkerProcess a = WorkerProcess.start(redis.url(), pg.url(db), "pair-a", "--batch", "100");
              WorkerProcess b = WorkerProcess.start(redis.url(), pg.url(db), "pair-b", "--batch", "100")) {
             try (Feeder feeder = new Feeder(jedis, 0, 50, 50, rounds)) {
-                Await.until(60_000, () -> consumerPending(jedis, "pair-a") > 0 && Db.messages(jdbc) > 300,
-                        () -> "worker a got nothing\n" + a.log());
+                // a is frozen while its pending entries are counted: on a busy host it could acknowledge
+                // its batch between the check and the kill, leaving nothing to hand over
+                Await.until(60_000, () -> {
+                    if (Db.messages(jdbc) <= 300) {
+                        return false;
+                    }
+                    signal(a.pid(), "STOP");
+                    if (consumerPending(jedis, "pair-a") > 0) {
+                        return true;
+                    }
+                    signal(a.pid(), "CONT");
+                    return false;
+                }, () -> "worker a got nothing\n" + a.log());
                 a.kill9();
                 feeder.awaitDone(120_000);
             }
@@ -78,6 +89,17 @@ class WorkerFaultsIT {
             Await.until(20_000, () -> jedis.xpending(StreamSchema.STREAM, "can-worker").getTotal() == 0,
                     () -> "entries left pending\n" + b.log());
             assertTrue(b.log().contains("claimed"), "worker b claimed the dead worker's entries:\n" + b.log());
+        }
+    }
+
+    private static void signal(long pid, String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("kill -" + signal + " " + pid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 
