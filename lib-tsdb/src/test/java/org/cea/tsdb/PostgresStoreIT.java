@@ -91,9 +91,12 @@ class PostgresStoreIT extends StoreBehaviour {
     }
 
     @Test
-    void plainPostgresIsDetectedWhenTimescaleIsMissing() {
-        boolean available = !psql("SELECT name FROM pg_available_extensions WHERE name = 'timescaledb'").isEmpty();
-        if (!available) {
+    void theBackendIsTheOneTheClusterRuns() {
+        // the test cluster preloads TimescaleDB where it is installed (-Dcea.pg.timescale=off: never)
+        if (TestServers.postgres().timescale()) {
+            assertEquals(Backend.TIMESCALEDB, store.backend());
+            assertEquals("0", psql("SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_sensor_readings_time_brin'"));
+        } else {
             assertEquals(Backend.POSTGRES, store.backend());
             assertEquals("1", psql("SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_sensor_readings_time_brin'"));
         }

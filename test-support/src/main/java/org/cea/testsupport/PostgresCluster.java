@@ -14,30 +14,45 @@ import java.util.stream.Stream;
  * A private PostgreSQL cluster: {@code initdb} into a temp dir, a free loopback port, fsync off.
  * Superuser {@code postgres}, trust authentication. When the JVM runs as root the server runs as
  * the {@code postgres} system user (PostgreSQL refuses root), through {@code runuser}.
+ *
+ * <p>Where the TimescaleDB extension is installed beside the server ({@code timescaledb.control}
+ * in {@code pg_config --sharedir}/extension) the cluster preloads it ({@code
+ * shared_preload_libraries = 'timescaledb'}, telemetry off, written to postgresql.conf at initdb
+ * time), so every test runs on TimescaleDB there, as production does. The system property {@code
+ * cea.pg.timescale} selects: {@code auto} (default: TimescaleDB when installed), {@code off}
+ * (plain PostgreSQL even where it is installed) or {@code on} (TimescaleDB, failing where it is
+ * not installed). Each start prints one line on stderr saying which backend it runs.
  */
 public final class PostgresCluster implements AutoCloseable {
     private static final Duration CMD_TIMEOUT = Duration.ofSeconds(120);
+    /** System property selecting the backend: auto, on or off. */
+    public static final String TIMESCALE_PROPERTY = "cea.pg.timescale";
+    private static Boolean installed;
     private final Path bin;
     private final Path dir;
     private final Path data;
     private final int port;
+    private final boolean timescale;
     private boolean closed;
 
-    private PostgresCluster(Path bin, Path dir, int port) {
+    private PostgresCluster(Path bin, Path dir, int port, boolean timescale) {
         this.bin = bin;
         this.dir = dir;
         this.data = dir.resolve("data");
         this.port = port;
+        this.timescale = timescale;
     }
 
-    /** Initialises and starts a new cluster. */
+    /** Initialises and starts a new cluster, on TimescaleDB when {@link #timescaleSelected()}. */
     public static PostgresCluster start() {
         Path bin = findBinDir();
+        boolean ts = timescaleSelected();
         Path dir = Processes.tempDir("cea-pg-");
-        PostgresCluster c = new PostgresCluster(bin, dir, Processes.freePort());
+        PostgresCluster c = new PostgresCluster(bin, dir, Processes.freePort(), ts);
         try {
             c.init();
             c.startServer();
+            System.err.println("PostgresCluster: " + c + " runs " + describeBackend(ts));
             return c;
         } catch (RuntimeException e) {
             try {
@@ -70,6 +85,56 @@ public final class PostgresCluster implements AutoCloseable {
         }
         throw new IllegalStateException("PostgreSQL server binaries not found under /usr/lib/postgresql: "
                 + "run 'make deps' (apt-get install postgresql) or set PG_BIN");
+    }
+
+    /** True when the TimescaleDB extension's control file is in the server's share directory. */
+    public static synchronized boolean timescaleInstalled() {
+        if (installed == null) {
+            String share = Processes.runOk(List.of(findBinDir().resolve("pg_config").toString(), "--sharedir"),
+                    CMD_TIMEOUT).trim();
+            installed = Files.exists(Path.of(share, "extension", "timescaledb.control"));
+        }
+        return installed;
+    }
+
+    /**
+     * True when new clusters preload TimescaleDB: {@code -Dcea.pg.timescale} is {@code on}, or
+     * {@code auto} / unset and the extension is installed.
+     */
+    public static boolean timescaleSelected() {
+        String mode = System.getProperty(TIMESCALE_PROPERTY, "auto").trim().toLowerCase();
+        switch (mode) {
+            case "off":
+            case "false":
+                return false;
+            case "on":
+            case "true":
+                if (!timescaleInstalled()) {
+                    throw new IllegalStateException("-D" + TIMESCALE_PROPERTY + "=" + mode
+                            + " but TimescaleDB is not installed (no timescaledb.control in the server's share directory)");
+                }
+                return true;
+            case "":
+            case "auto":
+                return timescaleInstalled();
+            default:
+                throw new IllegalArgumentException("-D" + TIMESCALE_PROPERTY + "=" + mode + ": expected auto, on or off");
+        }
+    }
+
+    /** Why the tests run where they run, for skip messages and the start-up line. */
+    public static String describeBackend(boolean timescale) {
+        if (timescale) {
+            return "TimescaleDB (shared_preload_libraries = timescaledb; -D" + TIMESCALE_PROPERTY + "=off for plain PostgreSQL)";
+        }
+        return timescaleInstalled()
+                ? "plain PostgreSQL (TimescaleDB installed but -D" + TIMESCALE_PROPERTY + "=off)"
+                : "plain PostgreSQL (TimescaleDB not installed)";
+    }
+
+    /** True when this cluster preloads TimescaleDB. */
+    public boolean timescale() {
+        return timescale;
     }
 
     private static int parseIntOr(String s) {
@@ -161,6 +226,22 @@ public final class PostgresCluster implements AutoCloseable {
         }
         Processes.runOk(asServerUser(List.of(bin.resolve("initdb").toString(), "-D", data.toString(),
                 "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")), CMD_TIMEOUT);
+        if (timescale) {
+            // in postgresql.conf rather than ALTER SYSTEM: timescaledb.* settings are known only once
+            // the library is loaded, and the first start must already have it
+            String conf = "\n# test-support: TimescaleDB preloaded (PostgresCluster)\n"
+                    + "shared_preload_libraries = 'timescaledb'\n"
+                    + "timescaledb.telemetry_level = off\n"
+                    // one scheduler per database that has the extension, plus the jobs it starts
+                    + "max_worker_processes = 32\n"
+                    + "timescaledb.max_background_workers = 24\n";
+            try {
+                Files.writeString(data.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot write " + data.resolve("postgresql.conf"), e);
+            }
+        }
     }
 
     private List<String> asServerUser(List<String> cmd) {
@@ -189,6 +270,6 @@ public final class PostgresCluster implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PostgresCluster[127.0.0.1:" + port + ", dir=" + dir + "]";
+        return "PostgresCluster[127.0.0.1:" + port + ", dir=" + dir + (timescale ? ", timescaledb" : "") + "]";
     }
 }
