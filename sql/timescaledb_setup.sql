@@ -183,10 +183,22 @@ BEGIN
     ALTER MATERIALIZED VIEW sensor_readings_1m SET (timescaledb.materialized_only = false);
     ALTER MATERIALIZED VIEW sensor_readings_1h SET (timescaledb.materialized_only = false);
     -- refreshes only re-materialise invalidated ranges, so wide windows stay cheap and still pick
-    -- up late data (a worker catching up after a database outage)
+    -- up late data (a worker catching up after a database outage). The hourly aggregate's window
+    -- has no start (all history): a bucket older than the window would never be materialised (the
+    -- aggregate starts WITH NO DATA), nor refreshed after a migration or a backfill; it is small
+    -- (one row per sensor and hour). The minute aggregate keeps 7 days: history reads raw rows
+    -- wherever an aggregate bucket is not materialised and valid (lib-tsdb Materialised), and a
+    -- minute-wide answer spans hours, not months. Databases set up with the earlier 30-day window
+    -- get the new one here.
+    IF EXISTS (SELECT 1 FROM timescaledb_information.jobs j JOIN _timescaledb_catalog.continuous_agg ca
+                 ON (j.config->>'mat_hypertable_id')::int = ca.mat_hypertable_id
+               WHERE j.proc_name = 'policy_refresh_continuous_aggregate' AND ca.user_view_schema = current_schema()
+                 AND ca.user_view_name = 'sensor_readings_1h' AND j.config->>'start_offset' IS NOT NULL) THEN
+        PERFORM remove_continuous_aggregate_policy('sensor_readings_1h');
+    END IF;
     PERFORM add_continuous_aggregate_policy('sensor_readings_1m', start_offset => INTERVAL '7 days',
         end_offset => INTERVAL '1 minute', schedule_interval => INTERVAL '1 minute', if_not_exists => TRUE);
-    PERFORM add_continuous_aggregate_policy('sensor_readings_1h', start_offset => INTERVAL '30 days',
+    PERFORM add_continuous_aggregate_policy('sensor_readings_1h', start_offset => NULL,
         end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '30 minutes', if_not_exists => TRUE);
 END
 $$;

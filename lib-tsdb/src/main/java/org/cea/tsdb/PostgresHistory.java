@@ -5,14 +5,19 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Builds the history query for what the database offers. Every variant buckets on the same
  * epoch-aligned grid ({@link Buckets}): buckets from {@code date_bin} on plain PostgreSQL,
  * {@code time_bucket} on TimescaleDB, and on TimescaleDB with continuous aggregates the
- * whole aggregate buckets inside the range are read from {@code sensor_readings_1h} /
- * {@code sensor_readings_1m} (combined exactly through their sums and counts) while the ragged
- * edges of the range come from raw rows.
+ * whole aggregate buckets inside the range that the aggregate holds materialised and valid
+ * ({@link Materialised}: below its watermark, outside every pending invalidation) are read from
+ * {@code sensor_readings_1h} / {@code sensor_readings_1m} (combined exactly through their sums
+ * and counts) while everything else (the ragged edges, buckets never materialised, buckets with
+ * late rows not yet refreshed, the present above the watermark) comes from raw rows. The answer is
+ * therefore the raw rows' whatever state the refresh policies left the aggregates in.
  */
 final class PostgresHistory {
     private static final String EPOCH = "TIMESTAMPTZ '1970-01-01 00:00:00+00'";
@@ -50,24 +55,42 @@ final class PostgresHistory {
         if (view == null || innerTo <= innerFrom) {
             return raw(c, sensor, from, to, width);
         }
-        String sql = "WITH parts AS ("
-                + "SELECT " + bucket("bucket") + " AS b, sum_value AS s, min_value AS mn, max_value AS mx, samples AS n"
-                + " FROM " + view + " WHERE sensor = ? AND bucket >= ? AND bucket < ?"
-                + " UNION ALL SELECT " + bucket("time") + ", value, value, value, 1 FROM sensor_readings"
-                + " WHERE sensor = ? AND ((time >= ? AND time < ?) OR (time >= ? AND time < ?)))"
-                + " " + OUT + ", sum(s) / sum(n), min(mn), max(mx), sum(n)::bigint FROM parts GROUP BY b ORDER BY b";
-        PreparedStatement ps = c.prepareStatement(sql);
-        ps.setLong(1, width);
-        ps.setString(2, sensor);
-        ps.setObject(3, at(innerFrom));
-        ps.setObject(4, at(innerTo));
-        ps.setLong(5, width);
-        ps.setString(6, sensor);
-        ps.setObject(7, at(from));
-        ps.setObject(8, at(innerFrom));
-        ps.setObject(9, at(innerTo));
-        ps.setObject(10, at(to));
+        List<long[]> agg = Materialised.read(c, view, aggWidth, innerFrom, innerTo);
+        if (agg.isEmpty()) {
+            return raw(c, sensor, from, to, width);
+        }
+        List<long[]> rawParts = Materialised.complement(agg, from, to);
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("WITH parts AS (SELECT ").append(bucket("bucket"))
+                .append(" AS b, sum_value AS s, min_value AS mn, max_value AS mx, samples AS n FROM ").append(view)
+                .append(" WHERE sensor = ? AND (");
+        args.add(width);
+        args.add(sensor);
+        ranges(sql, args, "bucket", agg);
+        sql.append(")");
+        if (!rawParts.isEmpty()) {
+            sql.append(" UNION ALL SELECT ").append(bucket("time"))
+                    .append(", value, value, value, 1 FROM sensor_readings WHERE sensor = ? AND (");
+            args.add(width);
+            args.add(sensor);
+            ranges(sql, args, "time", rawParts);
+            sql.append(")");
+        }
+        sql.append(") ").append(OUT).append(", sum(s) / sum(n), min(mn), max(mx), sum(n)::bigint FROM parts GROUP BY b ORDER BY b");
+        PreparedStatement ps = c.prepareStatement(sql.toString());
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
         return ps;
+    }
+
+    /** {@code (column >= ? AND column < ?) OR ...} for half-open micro ranges. */
+    private static void ranges(StringBuilder sql, List<Object> args, String column, List<long[]> parts) {
+        for (int i = 0; i < parts.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(").append(column).append(" >= ? AND ").append(column).append(" < ?)");
+            args.add(at(parts.get(i)[0]));
+            args.add(at(parts.get(i)[1]));
+        }
     }
 
     private PreparedStatement raw(Connection c, String sensor, long from, long to, long width) throws SQLException {

@@ -140,6 +140,15 @@ final class PostgresStore implements Store {
         boolean m1 = tsdb && tableExists(c, "sensor_readings_1m");
         boolean h1 = tsdb && tableExists(c, "sensor_readings_1h");
         boolean first = WARNED.add(url.toString());
+        if ((m1 || h1) && !Materialised.supported(c, m1 ? "sensor_readings_1m" : "sensor_readings_1h")) {
+            // without the watermark and the invalidation logs, old buckets could be missing or stale
+            if (first) {
+                LOG.warn("{}: this TimescaleDB's catalog does not tell which aggregate buckets are materialised;"
+                        + " history uses raw rows", url);
+            }
+            m1 = false;
+            h1 = false;
+        }
         if (first && !tsdb) {
             LOG.warn("{}: the TimescaleDB extension is not installed; using plain PostgreSQL tables "
                     + "(no hypertables, compression or continuous aggregates; long history queries scan raw rows)", url);

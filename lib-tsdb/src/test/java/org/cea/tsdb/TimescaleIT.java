@@ -1,51 +1,40 @@
 package org.cea.tsdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.cea.testsupport.PostgresCluster;
-import org.cea.testsupport.Processes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * TimescaleDB-only behaviour, on a private cluster with {@code shared_preload_libraries =
- * timescaledb}. Reported as skipped where the extension is not installed.
+ * TimescaleDB-only behaviour, on a private cluster that preloads the extension ({@link
+ * PostgresCluster} does where it is installed). Reported as skipped, with the reason, where the
+ * extension is not installed or {@code -Dcea.pg.timescale=off} selects plain PostgreSQL.
  */
 class TimescaleIT {
+    /** The jobs the schema creates: every job on one of the project's tables (TimescaleDB's own have none). */
+    static final String PROJECT_JOBS = "SELECT string_agg(proc_name || ':' || n, ',' ORDER BY proc_name) FROM"
+            + " (SELECT proc_name, count(*) AS n FROM timescaledb_information.jobs WHERE hypertable_name IS NOT NULL"
+            + " GROUP BY proc_name) j";
     private static PostgresCluster pg;
-
-    private static Boolean available;
-
-    /** True when the extension's control file is in the server's share directory. */
-    private static synchronized boolean available() {
-        if (available == null) {
-            String share = Processes.runOk(List.of(PostgresCluster.findBinDir().resolve("pg_config").toString(),
-                    "--sharedir"), Duration.ofSeconds(30)).trim();
-            available = Files.exists(Path.of(share, "extension", "timescaledb.control"));
-        }
-        return available;
-    }
 
     @BeforeEach
     void requireTimescale() {
-        assumeTrue(available(), "TimescaleDB extension not installed: TimescaleDB-only tests skipped");
+        assumeTrue(PostgresCluster.timescaleSelected(), "TimescaleDB-only tests skipped: test clusters run "
+                + PostgresCluster.describeBackend(false));
         synchronized (TimescaleIT.class) {
             if (pg == null) {
                 pg = PostgresCluster.start();
-                pg.psql("postgres", "ALTER SYSTEM SET shared_preload_libraries = 'timescaledb'");
-                pg.psql("postgres", "ALTER SYSTEM SET timescaledb.telemetry_level = 'off'");
-                pg.stop();
-                pg.startServer();
             }
         }
+        assertEquals("timescaledb", pg.psql("postgres", "SHOW shared_preload_libraries"));
+        assertEquals("off", pg.psql("postgres", "SHOW timescaledb.telemetry_level"));
     }
 
     @AfterAll
@@ -77,9 +66,18 @@ class TimescaleIT {
         assertEquals("sensor_readings_1h:f,sensor_readings_1m:f", pg.psql("ts_schema", "SELECT string_agg(view_name || ':'"
                 + " || CASE WHEN materialized_only THEN 't' ELSE 'f' END, ',' ORDER BY view_name)"
                 + " FROM timescaledb_information.continuous_aggregates"));
-        assertEquals("policy_compression:2,policy_refresh_continuous_aggregate:2", pg.psql("ts_schema",
-                "SELECT string_agg(proc_name || ':' || n, ',' ORDER BY proc_name) FROM (SELECT proc_name, count(*) AS n"
-                        + " FROM timescaledb_information.jobs WHERE proc_name LIKE 'policy_%' GROUP BY proc_name) j"));
+        assertEquals("policy_compression:2,policy_refresh_continuous_aggregate:2", pg.psql("ts_schema", PROJECT_JOBS));
+        // the hourly aggregate's policy covers all history; a database set up with the earlier 30-day window gets it
+        String offsets = "SELECT string_agg(hypertable_name || ':' || coalesce(config->>'start_offset', 'none'), ','"
+                + " ORDER BY hypertable_name) FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'";
+        assertEquals("sensor_readings_1h:none,sensor_readings_1m:7 days", pg.psql("ts_schema", offsets));
+        pg.psql("ts_schema", "SELECT remove_continuous_aggregate_policy('sensor_readings_1h')");
+        pg.psql("ts_schema", "SELECT add_continuous_aggregate_policy('sensor_readings_1h', start_offset => INTERVAL '30 days',"
+                + " end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '30 minutes')");
+        assertEquals("sensor_readings_1h:30 days,sensor_readings_1m:7 days", pg.psql("ts_schema", offsets));
+        assertEquals(Backend.TIMESCALEDB, Store.applySchema(url));
+        assertEquals("sensor_readings_1h:none,sensor_readings_1m:7 days", pg.psql("ts_schema", offsets));
+        assertEquals("policy_compression:2,policy_refresh_continuous_aggregate:2", pg.psql("ts_schema", PROJECT_JOBS));
         assertEquals("t,t", pg.psql("ts_schema", "SELECT string_agg(CASE WHEN compression_enabled THEN 't' ELSE 'f' END,"
                 + " ',') FROM timescaledb_information.hypertables"));
     }
@@ -123,6 +121,131 @@ class TimescaleIT {
             for (int i = 1; i < 48; i++) {
                 assertEquals(new HistoryPoint(Times.instant(StoreBehaviour.T0 + i * 3_600_000_000L), 29.5, 0, 59, 60), h.get(i));
             }
+        }
+    }
+
+    /** One reading a minute: a value that varies within every hour and from hour to hour. */
+    private static double valueAt(long micros) {
+        long m = Math.floorDiv(micros, Buckets.MINUTE);
+        return (m * 7919) % 1009 / 10.0;
+    }
+
+    /** The raw rows' answer, bucketed in Java: (bucket, mean, min, max, count) for every non-empty bucket. */
+    private static List<HistoryPoint> expected(java.util.NavigableMap<Long, Double> rows, long from, long to, long width) {
+        java.util.TreeMap<Long, double[]> b = new java.util.TreeMap<>();
+        for (var e : rows.subMap(from, true, to, false).entrySet()) {
+            double[] a = b.computeIfAbsent(Buckets.floor(e.getKey(), width),
+                    k -> new double[] {0, Double.MAX_VALUE, -Double.MAX_VALUE, 0});
+            a[0] += e.getValue();
+            a[1] = Math.min(a[1], e.getValue());
+            a[2] = Math.max(a[2], e.getValue());
+            a[3]++;
+        }
+        List<HistoryPoint> out = new ArrayList<>();
+        b.forEach((k, a) -> out.add(new HistoryPoint(Times.instant(k), a[0] / a[3], a[1], a[2], (long) a[3])));
+        return out;
+    }
+
+    private static void write(Store store, java.util.NavigableMap<Long, Double> rows, String sensor, List<Long> times) {
+        List<ReadingRow> batch = new ArrayList<>();
+        for (long t : times) {
+            double v = valueAt(t) + (t % Buckets.MINUTE == 0 ? 0 : 0.5);
+            batch.add(new ReadingRow(t, sensor, v));
+            rows.put(t, v);
+            if (batch.size() == 20_000) {
+                store.writeBatch(List.of(), batch);
+                batch.clear();
+            }
+        }
+        store.writeBatch(List.of(), batch);
+    }
+
+    private static void runRefreshPolicies(String db) {
+        for (String id : pg.psql(db, "SELECT job_id FROM timescaledb_information.jobs"
+                + " WHERE proc_name = 'policy_refresh_continuous_aggregate' ORDER BY job_id").split("\n")) {
+            pg.psql(db, "CALL run_job(" + id.trim() + ")");
+        }
+    }
+
+    /**
+     * Every history answer of the hour and minute ladders, over old periods, the ragged present and
+     * the whole range, against the raw rows (count, mean, min, max of each bucket).
+     */
+    private static void assertHistoryIsTheRawRows(Store store, String sensor, java.util.NavigableMap<Long, Double> rows,
+                                                  long now, String when) {
+        long day = Buckets.DAY;
+        long[][] ranges = {
+            {now - 70 * day, now - 60 * day, 240}, // old, never in a policy's window before the change
+            {now - 45 * day, now - 40 * day, 120},
+            {now - 70 * day, now + Buckets.MINUTE, 70 * 24}, // everything, hourly
+            {now - 3 * day - 17 * Buckets.MINUTE, now + Buckets.HOUR, 80}, // the ragged present, hourly
+            {now - 50 * day + 7 * Buckets.MINUTE, now - 50 * day + 10 * Buckets.HOUR, 600}, // old minutes
+            {now - 2 * day - 30 * Buckets.SECOND, now - 2 * day + 9 * Buckets.HOUR, 600}, // recent minutes
+            {now - 5 * Buckets.HOUR, now + Buckets.MINUTE, 400}, // the last hours, minutes
+        };
+        for (long[] r : ranges) {
+            long width = Buckets.width(r[0], r[1], (int) r[2]);
+            assertTrue(width % Buckets.MINUTE == 0, "width " + width);
+            List<HistoryPoint> got = store.history(sensor, Times.instant(r[0]), Times.instant(r[1]), (int) r[2]);
+            List<HistoryPoint> want = expected(rows, r[0], r[1], width);
+            assertEquals(want.size(), got.size(), when + ": buckets of " + Times.instant(r[0]) + ".." + Times.instant(r[1]));
+            for (int i = 0; i < want.size(); i++) {
+                HistoryPoint w = want.get(i);
+                HistoryPoint g = got.get(i);
+                String where = when + ": bucket " + w.bucket() + " of " + Times.instant(r[0]) + ".." + Times.instant(r[1]);
+                assertEquals(w.bucket(), g.bucket(), where);
+                assertEquals(w.count(), g.count(), where);
+                assertEquals(w.avg(), g.avg(), 1e-9, where);
+                assertEquals(w.min(), g.min(), where);
+                assertEquals(w.max(), g.max(), where);
+            }
+        }
+    }
+
+    @Test
+    void historyOfEveryPeriodIsTheRawRowsAfterThePoliciesRanAMigrationAndABackfill() throws Exception {
+        String url = newDb("ts_complete");
+        try (Store store = Store.open(url)) {
+            assumeTrue(community("ts_complete"), "continuous aggregates need the community license");
+            long now = Times.micros(Instant.now(), "now");
+            long start = Buckets.floor(now - 70 * Buckets.DAY, Buckets.MINUTE);
+            java.util.TreeMap<Long, Double> rows = new java.util.TreeMap<>();
+            // the live worker's history: the last 70 days, one reading a minute (100 800 rows)
+            List<Long> times = new ArrayList<>();
+            for (long t = start; t < now; t += Buckets.MINUTE) {
+                times.add(t);
+            }
+            write(store, rows, "co2_h", times);
+            assertEquals(Integer.toString(rows.size()), pg.psql("ts_complete", "SELECT count(*) FROM sensor_readings"));
+            assertHistoryIsTheRawRows(store, "co2_h", rows, now, "before any refresh");
+            runRefreshPolicies("ts_complete");
+            assertHistoryIsTheRawRows(store, "co2_h", rows, now, "after the refresh policies ran");
+            // the aggregate does serve it: hourly buckets of all 70 days are materialised and valid
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl("ts_complete"))) {
+                List<long[]> segs = Materialised.read(c, "sensor_readings_1h", Buckets.HOUR,
+                        Buckets.ceil(start, Buckets.HOUR), Buckets.floor(now, Buckets.HOUR) - Buckets.HOUR);
+                assertEquals(1, segs.size(), "one materialised segment");
+                assertEquals(Buckets.ceil(start, Buckets.HOUR), segs.get(0)[0]);
+            }
+
+            // a late backfill (a worker catching up after an outage), old and recent: right at once,
+            // before any refresh (raw rows where the aggregate is invalidated), and after one
+            times.clear();
+            for (long t = now - 55 * Buckets.DAY; t < now - 55 * Buckets.DAY + 6 * Buckets.HOUR; t += 20 * Buckets.SECOND) {
+                if (t % Buckets.MINUTE != 0) {
+                    times.add(t);
+                }
+            }
+            for (long t = now - 2 * Buckets.DAY; t < now - 2 * Buckets.DAY + 3 * Buckets.HOUR; t += 30 * Buckets.SECOND) {
+                if (t % Buckets.MINUTE != 0) {
+                    times.add(t);
+                }
+            }
+            write(store, rows, "co2_h", times);
+            assertEquals(Integer.toString(rows.size()), pg.psql("ts_complete", "SELECT count(*) FROM sensor_readings"));
+            assertHistoryIsTheRawRows(store, "co2_h", rows, now, "after a backfill, before a refresh");
+            runRefreshPolicies("ts_complete");
+            assertHistoryIsTheRawRows(store, "co2_h", rows, now, "after a backfill and the policies");
         }
     }
 }
