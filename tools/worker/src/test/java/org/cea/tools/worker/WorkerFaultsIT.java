@@ -117,6 +117,10 @@ class WorkerFaultsIT {
         try (PostgresCluster pg = PostgresCluster.start(); RedisServer redis = RedisServer.start(false);
              JedisPooled jedis = connect(redis)) {
             pg.createDatabase("cea_sensors");
+            // the schema in place first, as in production: on TimescaleDB (hypertables, aggregates,
+            // policies) its setup takes seconds on a busy machine, and the feed would be over before
+            // the outage this test is about
+            org.cea.tsdb.Store.applySchema(pg.url("cea_sensors"));
             String jdbc = pg.jdbcUrl("cea_sensors");
             int rounds = 5_000;
             try (WorkerProcess w = WorkerProcess.start(redis.url(), pg.url("cea_sensors"), "outage");
@@ -144,7 +148,13 @@ class WorkerFaultsIT {
                 Await.until(120_000, () -> Db.messages(jdbc) >= rounds * 3L, () -> Db.messages(jdbc) + "\n" + w.log());
                 Processes.sleep(1_000);
                 Db.assertExactlyOnce(jdbc, rounds * 3L, readings(rounds));
-                assertEquals(feeder.lastCo2Millis(), liveTs(jedis), "catch-up must not put an older reading live");
+                // the newest reading stays live until its TTL runs out (a slow catch-up on a busy machine
+                // may outlast it: then the key is gone, and an older reading, staler still, cannot be set)
+                long fedLast = feeder.lastCo2Millis();
+                long live = liveTs(jedis);
+                if (live != 0 || System.currentTimeMillis() < fedLast + org.cea.redisio.LiveKeys.TTL_MS - 500) {
+                    assertEquals(fedLast, live, "catch-up must not put an older reading live");
+                }
                 assertEquals(0, w.terminate(), w.log());
             }
         }
