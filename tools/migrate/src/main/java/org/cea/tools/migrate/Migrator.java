@@ -101,6 +101,10 @@ public final class Migrator {
             scan.join();
             throw e;
         }
+        if (b.maxMicros != Long.MIN_VALUE && config.readings()) {
+            // history of the migrated period from the aggregates, not from raw rows (DESIGN.md "History")
+            target.refreshAggregates(b.minMicros, b.maxMicros, System.currentTimeMillis() * 1000).forEach(out::println);
+        }
         if (b.maxMicros != Long.MIN_VALUE) {
             target.compressOldChunks(b.maxMicros);
         }
@@ -156,6 +160,7 @@ public final class Migrator {
         long copied;
         long quarantined;
         long readings;
+        long minMicros = Long.MAX_VALUE;
         long maxMicros = Long.MIN_VALUE;
         Verifier.SourceDigest digest;
         final List<QuarantinedRow> quarantineSeen = new ArrayList<>();
@@ -176,6 +181,7 @@ public final class Migrator {
                 long got = clock.getAsLong();
                 waitNanos += got - t;
                 for (MessageRecord m : batch.messages()) {
+                    b.minMicros = Math.min(b.minMicros, m.timestampMicros());
                     b.maxMicros = Math.max(b.maxMicros, m.timestampMicros());
                 }
                 b.checkpoint = b.checkpoint.advance(batch.lastId(), batch.messages().size(), batch.quarantine().size());

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.cea.tsdb.Store;
@@ -528,6 +529,60 @@ public final class TargetDb implements AutoCloseable {
             n += compress(table, beforeMicros);
         }
         return n;
+    }
+
+    /**
+     * Materialises the continuous aggregates over the migrated time range {@code [fromMicros,
+     * toMicros]}: the hourly aggregate over all of it, the minute one over the part inside its
+     * refresh policy's window (7 days; older minutes are answered from raw rows). Without this, the
+     * old buckets stay unmaterialised until a policy reaches them (the minute policy never does) and
+     * history reads raw rows there (correct, slow). {@code refresh_continuous_aggregate} cannot run in
+     * a transaction block, so it runs in autocommit.
+     *
+     * @return one line per refreshed aggregate, for the report (empty when there are none)
+     */
+    public List<String> refreshAggregates(long fromMicros, long toMicros, long nowMicros) {
+        List<String> done = new ArrayList<>();
+        if (!timescale().loaded()) {
+            return done;
+        }
+        long hour = 3_600_000_000L;
+        long minute = 60_000_000L;
+        long[][] windows = {
+            {Math.floorDiv(fromMicros, hour) * hour, (Math.floorDiv(toMicros, hour) + 1) * hour},
+            {Math.floorDiv(Math.max(fromMicros, nowMicros - 7 * 24 * hour), minute) * minute,
+                (Math.floorDiv(toMicros, minute) + 1) * minute},
+        };
+        String[] views = {"sensor_readings_1h", "sensor_readings_1m"};
+        for (int i = 0; i < views.length; i++) {
+            String view = views[i];
+            long[] w = windows[i];
+            try {
+                if (w[1] <= w[0] || !exists(view)) {
+                    continue;
+                }
+                long t0 = System.nanoTime();
+                conn.setAutoCommit(true);
+                try (PreparedStatement ps = conn.prepareStatement(
+                        "CALL refresh_continuous_aggregate(?::regclass, ?::timestamptz, ?::timestamptz)")) {
+                    ps.setString(1, view);
+                    ps.setString(2, Timestamps.formatUtc(w[0]));
+                    ps.setString(3, Timestamps.formatUtc(w[1]));
+                    ps.execute();
+                } finally {
+                    conn.setAutoCommit(false);
+                }
+                String line = String.format(java.util.Locale.ROOT, "refreshed %s over %s .. %s in %.1f s", view,
+                        Timestamps.formatUtc(w[0]), Timestamps.formatUtc(w[1]), (System.nanoTime() - t0) / 1e9);
+                LOG.info(line);
+                done.add(line);
+            } catch (SQLException e) {
+                rollbackQuietly(e);
+                throw fail("refreshing " + view + " over the migrated range (rerun can-migrate, or run"
+                        + " CALL refresh_continuous_aggregate('" + view + "', NULL, NULL) as the aggregate's owner)", e);
+            }
+        }
+        return done;
     }
 
     private int compress(String table, long beforeMicros) {

@@ -283,6 +283,70 @@ class MigrateIT {
                 + " GROUP BY 1, 2 HAVING count(*) > 1) d"));
     }
 
+    /**
+     * Issue 18: old legacy data migrated into a database whose hourly aggregate was refreshed up to
+     * now was missing from it (below the watermark, never materialised). can-migrate refreshes the
+     * aggregates over the migrated range: the aggregate (materialised part and all) and lib-tsdb's
+     * history both equal the raw rows' count and mean of every hour.
+     */
+    @Test
+    void theMigratedPeriodIsInTheHourlyAggregateAndItsHistoryIsTheRawRows() throws Exception {
+        Path file = tmp.resolve("old.db");
+        long t0 = 1_677_628_800L; // 2023-03-01T00:00:00Z
+        int frames = 2 * 24 * 120; // two days, one SCD30 frame every 30 s
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            st.execute(LegacyDb.STRICT_DDL);
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO can_messages (timestamp, can_id, node_id,"
+                    + " message_type, dlc, raw_data, decoded_data) VALUES (?, ?, ?, ?, 8, ?, NULL)")) {
+                for (int i = 0; i < frames; i++) {
+                    int co2 = 400 + (i * 37) % 211;
+                    add(ps, t0 + 30.0 * i + 0.25, 0x203, 2, "SCD30",
+                            String.format("%02X %02X 60 09 7C 15 00 05", co2 & 0xFF, co2 >> 8));
+                }
+            }
+            c.commit();
+        }
+        PostgresCluster pg = TestServers.postgres();
+        String db = TestServers.newDatabase("mig_cagg");
+        org.cea.tsdb.Backend backend = org.cea.tsdb.Store.applySchema(pg.url(db));
+        boolean caggs = !pg.psql(db, "SELECT to_regclass('sensor_readings_1h')").isEmpty();
+        if (caggs) {
+            // the live system: readings up to now, the hourly aggregate refreshed (watermark = last hour)
+            pg.psql(db, "INSERT INTO sensor_readings SELECT t, 'co2_f', 500 FROM generate_series(now() - INTERVAL '3 hours',"
+                    + " now(), INTERVAL '1 minute') t");
+            pg.psql(db, "CALL refresh_continuous_aggregate('sensor_readings_1h', NULL, now() - INTERVAL '1 hour')");
+        }
+        Path etc = TestServers.projectRoot().resolve("etc");
+        assertEquals(0, run("--sqlite", file.toString(), "--target", pg.url(db), "--facility",
+                etc.resolve("facility.json").toString()), out() + err);
+        String range = "time >= to_timestamp(" + t0 + ") AND time < to_timestamp(" + (t0 + 2 * 86_400) + ")";
+        String raw = pg.psql(db, "SELECT string_agg(b || '|' || n || '|' || round(a::numeric, 6), ',' ORDER BY b) FROM"
+                + " (SELECT date_trunc('hour', time) AS b, count(*) AS n, avg(value) AS a FROM sensor_readings"
+                + " WHERE sensor = 'co2_f' AND " + range + " GROUP BY 1) r");
+        assertEquals(48, raw.split(",").length, raw);
+        if (caggs) {
+            assertTrue(out().contains("refreshed sensor_readings_1h over 2023-03-01"), out());
+            String agg = pg.psql(db, "SELECT string_agg(bucket || '|' || samples || '|' || round(avg_value::numeric, 6), ','"
+                    + " ORDER BY bucket) FROM sensor_readings_1h WHERE sensor = 'co2_f' AND "
+                    + "bucket >= to_timestamp(" + t0 + ") AND bucket < to_timestamp(" + (t0 + 2 * 86_400) + ")");
+            assertEquals(raw, agg);
+        } else {
+            assertEquals(org.cea.tsdb.Backend.POSTGRES, backend);
+        }
+        try (org.cea.tsdb.Store store = org.cea.tsdb.Store.open(pg.url(db))) {
+            List<org.cea.tsdb.HistoryPoint> h = store.history("co2_f", java.time.Instant.ofEpochSecond(t0),
+                    java.time.Instant.ofEpochSecond(t0 + 2 * 86_400), 48);
+            String got = h.stream().map(p -> p.bucket().getEpochSecond()
+                    + "|" + p.count() + "|" + new java.math.BigDecimal(p.avg()).setScale(6, java.math.RoundingMode.HALF_UP))
+                    .collect(Collectors.joining(","));
+            String want = pg.psql(db, "SELECT string_agg(extract(epoch FROM b)::bigint || '|' || n || '|'"
+                    + " || round(a::numeric, 6), ',' ORDER BY b) FROM (SELECT date_trunc('hour', time) AS b, count(*) AS n,"
+                    + " avg(value) AS a FROM sensor_readings WHERE sensor = 'co2_f' AND " + range + " GROUP BY 1) r");
+            assertEquals(want, got);
+        }
+    }
+
     private static void add(PreparedStatement ps, double ts, int canId, Integer node, String type, String raw)
             throws java.sql.SQLException {
         ps.setDouble(1, ts);
