@@ -158,7 +158,7 @@ BEGIN
     IF NOT (SELECT compression_enabled FROM timescaledb_information.hypertables
             WHERE hypertable_schema = current_schema() AND hypertable_name = 'can_messages') THEN
         ALTER TABLE can_messages SET (timescaledb.compress,
-            timescaledb.compress_segmentby = 'can_id', timescaledb.compress_orderby = 'timestamp DESC');
+            timescaledb.compress_segmentby = 'can_id', timescaledb.compress_orderby = 'timestamp DESC, source_id');
     END IF;
     PERFORM add_compression_policy('sensor_readings', INTERVAL '7 days', if_not_exists => TRUE);
     PERFORM add_compression_policy('can_messages', INTERVAL '7 days', if_not_exists => TRUE);
