@@ -77,7 +77,7 @@ for d in "$root"/etc/systemd/*.d; do
   install -d "$unitdir/${d##*/}"
   install -m 0644 "$d"/*.conf "$unitdir/${d##*/}/"
 done
-units="can-setup.service can-scanner.service can-worker.service can-api.service cea-automation.service"
+units="can-setup.service can-scanner.service can-worker.service can-api.service cea-automation.service cea-backup.timer"
 if [ "${CEA_NO_ENABLE:-0}" = 1 ]; then
   echo "Installed under $prefix (CEA_NO_ENABLE=1: units not enabled)."
 elif command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then

@@ -34,6 +34,14 @@ mkdir -p $R/etc/systemd/system/multi-user.target.wants $R/var/log/journal
 ln -sf /etc/systemd/system/cea-boottest.service $R/etc/systemd/system/multi-user.target.wants/cea-boottest.service
 ln -sf /etc/systemd/system/cea-test-vcan.service $R/etc/systemd/system/multi-user.target.wants/cea-test-vcan.service
 echo cea-pi > $R/etc/hostname
+# /tmp and /var/tmp of the host are not the guest's (systemd-tmpfiles would empty them at boot, one
+# whiteout per host file): fresh ones, in memory for /tmp as on a Pi with a volatile /tmp
+mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+mkdir -p /disk/vartmp && chmod 1777 /disk/vartmp && mount --bind /disk/vartmp $R/var/tmp
+# timers a Pi runs at night are not part of this test
+for u in apt-daily.timer apt-daily-upgrade.timer man-db.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer; do
+    ln -sf /dev/null $R/etc/systemd/system/$u
+done
 umount /proc/sys/fs/binfmt_misc 2>/dev/null
 mount --move /dev $R/dev 2>/dev/null || mount -t devtmpfs devtmpfs $R/dev
 umount /sys /proc 2>/dev/null

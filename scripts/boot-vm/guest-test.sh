@@ -14,10 +14,15 @@ export PGPASSWORD_W=wpw-boot-1 PGPASSWORD_R=rpw-boot-1 REDIS_PW=redis-boot-1
 UNITS="can-setup can-scanner can-worker can-api cea-automation"
 fails=0
 t0=$(date +%s)
+# the CEA units' journal, refreshed for whoever watches from the host (target/boot-test/ at the end)
+( while sleep 10; do
+    journalctl -b --no-pager -o short-monotonic -u 'can-*' -u 'cea-*' -u redis-server -u 'postgresql*' > $C/live-journal.tmp 2>&1
+    mv -f $C/live-journal.tmp $C/live-journal.txt
+  done ) &
 log() { printf '[boot-test %4ss] %s\n' "$(( $(date +%s) - t0 ))" "$*" | tee -a $C/report.txt; }
 check() { # check DESCRIPTION COMMAND...  (PASS/FAIL line in the report)
   local what=$1; shift
-  if "$@"; then log "PASS $what"; else log "FAIL $what"; fails=$((fails + 1)); fi
+  if "$@"; then log "PASS $what"; else log "FAIL $what"; fails=$((fails + 1)); return 1; fi
 }
 finish() {
   log "phase $phase: $fails failure(s), $(( $(date +%s) - t0 )) s"
@@ -70,8 +75,8 @@ if [ "$phase" = first ]; then
   check "PostgreSQL has the Pi tuning (checkpoint_timeout 15min)" test "$(sql 'SHOW checkpoint_timeout')" = 15min
   since=$(date +%s)
   systemctl start $UNITS
-  check "every unit active" wait_for 240 active $UNITS
-  check "scanner reading vcan0" wait_for 240 scanner_reading "$since"
+  check "every unit active" wait_for 240 active $UNITS || finish
+  check "scanner reading vcan0" wait_for 240 scanner_reading "$since" || finish
   check "start order postgresql, redis, can-setup -> scanner -> worker -> api -> automation" show_order
   check "can-setup configured vcan0 (txqueuelen 1000)" bash -c "ip link show vcan0 | grep -q 'qlen 1000'"
   check "no secret in any argv (ps)" bash -c "! ps -eo args | grep -v grep | grep -E '$PGPASSWORD_W|$PGPASSWORD_R|$REDIS_PW'"
@@ -162,6 +167,6 @@ if [ "$phase" = cold ]; then
   check "no frame stored twice" test "$rows" = "$distinct"
   # documented bound (README): Redis appendfsync everysec, up to 2 s of frames (here 200/s) + one scanner batch
   check "loss $loss within the bound (0..600)" test "$loss" -ge 0 -a "$loss" -le 600
-  [ -x "$root/scripts/boot-vm/guest-backup-test.sh" ] && { . "$root/scripts/boot-vm/guest-backup-test.sh"; }
+  [ -f "$root/scripts/boot-vm/guest-backup-test.sh" ] && { . "$root/scripts/boot-vm/guest-backup-test.sh"; }
   finish
 fi
