@@ -11,7 +11,7 @@
 # land in target/boot-test/. No KVM here: software emulation, about 10 minutes in all.
 #
 # Usage: scripts/boot-vm/run-boot.sh [-m MB] [-t SECONDS]
-#   -m  guest memory (default 2048)   -t  limit per boot (default 900)
+#   -m  guest memory (default 2048)   -t  limit per boot (default 2400)
 # Needs: a built tree (make build), qemu-system-x86 busybox-static kmod xz-utils e2fsprogs can-utils,
 # postgresql and redis-server installed on the host (the guest runs the host's packages).
 # Exit status: 0 every check passed, 1 a check failed, 124 a boot timed out, 125 set-up problem.
@@ -19,7 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cache=${CEA_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cea-vcan-vm}
-mem=2048 limit=900
+mem=2048 limit=2400
 say() { echo "[boot-vm] $*" >&2; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
 [ "${1:-}" = --help ] && usage 0
