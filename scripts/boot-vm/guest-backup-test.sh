@@ -8,9 +8,11 @@ check "backup $b: dump, RDB and checksums" bash -c "cd '$b' && sha256sum -c --qu
 log "  $(ls -l "$b" | tail -n +2 | awk '{print $5, $9}' | paste -sd' ')"
 check "backup directory mode 0700" test "$(stat -c %a /var/backups/cea)" = 700
 # damage: rows deleted, Redis keys gone
-wsql "DELETE FROM can_messages WHERE id IN (SELECT id FROM can_messages ORDER BY id LIMIT 100)"
+# as the owner (cea_writer may insert, not delete)
+(cd / && runuser -u postgres -- psql -d cea_sensors -qc "DELETE FROM can_messages WHERE id IN (SELECT id FROM can_messages ORDER BY id LIMIT 100)")
 rcli DEL service:failures >/dev/null
 log "damaged: $(count) rows, service:failures $(rcli LLEN service:failures)"
+check "the damage is there (fewer rows)" test "$(count)" != "$before"
 check "cea-backup --restore $b" bash -c "set -a; . /etc/cea/cea.env; set +a; /opt/cea/bin/cea-backup --restore '$b' >> $C/restore.log 2>&1"
 check "restored: $before rows" test "$(count)" = "$before"
 check "restored: service:failures $flen" test "$(rcli LLEN service:failures)" = "$flen"
