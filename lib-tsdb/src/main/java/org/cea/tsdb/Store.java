@@ -36,6 +36,19 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * The one password masking of the project: {@code //user:secret@} becomes {@code //user:***@}
+     * and {@code password=secret} becomes {@code password=***} anywhere in {@code text} (a database
+     * or Redis URL, or a message quoting one), whatever the scheme; text without a password is
+     * returned as it is. Every tool masks URLs for logs and messages with it.
+     *
+     * @param text a URL or any text, may be null
+     * @return the text with every password replaced by {@code ***}; null for null
+     */
+    static String maskPasswords(String text) {
+        return StoreUrl.maskPasswords(text);
+    }
+
+    /**
      * Applies the schema (idempotent: rerunning changes nothing) to the database at {@code url},
      * whether or not it already exists, and returns the backend found.
      *

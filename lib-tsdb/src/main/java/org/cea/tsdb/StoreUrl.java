@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 final class StoreUrl {
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&]password=)[^&]*");
+    private static final Pattern USER_INFO = Pattern.compile("(//[^:@/\\s]*):[^/\\s]*@");
+    private static final Pattern PASSWORD_PARAM_ANYWHERE = Pattern.compile("(?i)(password=)[^&\\s]*");
     private static final String DEFAULT_DATABASE = "cea_sensors";
 
     private final boolean sqlite;
@@ -167,6 +169,15 @@ final class StoreUrl {
     @Override
     public String toString() {
         return display;
+    }
+
+    /** See {@link Store#maskPasswords(String)}. */
+    static String maskPasswords(String text) {
+        if (text == null) {
+            return null;
+        }
+        // greedy up to the last '@' before the path: a password may itself hold an '@'
+        return PASSWORD_PARAM_ANYWHERE.matcher(USER_INFO.matcher(text).replaceAll("$1:***@")).replaceAll("$1***");
     }
 
     static String maskAll(String text) {

@@ -32,6 +32,21 @@ class StoreUrlTest {
     }
 
     @Test
+    void maskPasswordsHidesEveryFormOfPasswordAndLeavesTheRest() {
+        assertEquals("postgresql://cea_writer:***@db:5432/cea_sensors",
+                Store.maskPasswords("postgresql://cea_writer:s3cret@db:5432/cea_sensors"));
+        assertEquals("postgresql://w:***@db/x", Store.maskPasswords("postgresql://w:p@ss@db/x"));
+        assertEquals("redis://:***@127.0.0.1:6379/0", Store.maskPasswords("redis://:pw@127.0.0.1:6379/0"));
+        assertEquals("jdbc:postgresql://db/cea?user=r&password=***&ssl=true",
+                Store.maskPasswords("jdbc:postgresql://db/cea?user=r&password=s3cret&ssl=true"));
+        assertEquals("opening postgresql://u:***@h/d failed: refused",
+                Store.maskPasswords("opening postgresql://u:x@h/d failed: refused"));
+        assertEquals("postgresql://reader@db/x", Store.maskPasswords("postgresql://reader@db/x"));
+        assertEquals("/var/lib/cea/can.db", Store.maskPasswords("/var/lib/cea/can.db"));
+        assertNull(Store.maskPasswords(null));
+    }
+
+    @Test
     void postgresUriDefaultsPortAndDatabase() {
         StoreUrl u = StoreUrl.parse("postgres://reader@localhost");
         assertEquals("jdbc:postgresql://localhost:5432/cea_sensors", u.jdbcUrl());

@@ -73,7 +73,7 @@ record ApiConfig(String host, int port, RedisConfig redis, String dbUrl, Path fa
 
     /** Masks {@code user:password@} and {@code password=...} in a URL. */
     static String maskPassword(String url) {
-        return url.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+        return org.cea.tsdb.Store.maskPasswords(url);
     }
 
     @Override

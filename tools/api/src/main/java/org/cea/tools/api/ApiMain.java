@@ -18,6 +18,7 @@ import org.cea.automation.AutomationConfigException;
 import org.cea.automation.AutomationConfigParser;
 import org.cea.candecode.facility.FacilityProfile;
 import org.cea.redisio.RedisConfig;
+import org.cea.tools.common.ToolExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +39,19 @@ public final class ApiMain {
      * @param args see {@code --help}
      */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        ToolExit exit = ToolExit.install("can-api", 10_000);
+        exit.exit(run(args, System.out, System.err, exit));
     }
 
+    /** Runs in this JVM without a shutdown hook (tests). */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, ToolExit.inProcess("can-api"));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, ToolExit exit) {
         OptionParser p = new OptionParser();
         OptionSpec<Void> help = p.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        p.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
         OptionSpec<String> listen = p.accepts("listen", "HOST:PORT to bind").withRequiredArg()
                 .defaultsTo(env("API_LISTEN", ApiConfig.DEFAULT_LISTEN));
         OptionSpec<String> redis = p.accepts("redis-url", "live state (env REDIS_URL)").withRequiredArg()
@@ -88,10 +96,10 @@ public final class ApiMain {
             usage(p, err);
             return 2;
         }
-        return serve(cfg, automationJson, err);
+        return serve(cfg, automationJson, err, exit);
     }
 
-    private static int serve(ApiConfig cfg, Path automationJson, PrintStream err) {
+    private static int serve(ApiConfig cfg, Path automationJson, PrintStream err, ToolExit exit) {
         SensorCatalog catalog;
         FacilityProfile profile;
         try {
@@ -119,18 +127,14 @@ public final class ApiMain {
                     + cfg.port() + "? use --listen)");
             return 1;
         }
-        Thread hook = new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "api-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        exit.onSignal(stopped::countDown);
         err.println("can-api: dashboard at " + server.uri());
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            server.close();
         }
+        server.close();
         LOG.info("can-api stopped");
         return 0;
     }

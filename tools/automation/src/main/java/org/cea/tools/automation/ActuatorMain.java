@@ -16,7 +16,10 @@ import org.cea.redisio.RawEntry;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.RedisIoException;
 import org.cea.redisio.StreamConsumer;
+import org.cea.tools.common.ToolExit;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * {@code cea-actuator --dry-run}: the reference consumer of {@code actuators:commands}. Reads in
@@ -28,9 +31,15 @@ final class ActuatorMain {
     private ActuatorMain() {
     }
 
+    /** Runs in this JVM without a shutdown hook (tests). */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, ToolExit.inProcess("cea-actuator"));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, ToolExit exit) {
         OptionParser p = new OptionParser();
         OptionSpec<Void> help = p.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        p.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
         OptionSpec<Void> dryRun = p.accepts("dry-run", "log and acknowledge commands without driving anything (required:"
                 + " this reference consumer has no hardware)");
         OptionSpec<String> redis = p.accepts("redis-url", "redis://[user:pass@]host:port[/db] (env REDIS_URL)").withRequiredArg();
@@ -66,16 +75,16 @@ final class ActuatorMain {
         }
         String name = o.has(consumer) ? o.valueOf(consumer) : ConsumerConfig.defaultConsumerName();
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.set(false);
-            try {
-                main.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "actuator-shutdown"));
+        exit.onSignal(() -> running.set(false));
         try (JedisPooled jedis = new JedisPooled(rc.hostAndPort(), rc.clientConfig())) {
+            try {
+                jedis.ping();
+            } catch (JedisConnectionException e) {
+                // unreachable: consume() retries with the same messages as after an outage
+            } catch (JedisDataException e) {
+                return exit.fatal(err, "redis " + rc.maskedUrl() + " refused the connection: " + e.getMessage()
+                        + " (fix the user/password in --redis-url / REDIS_URL)", e);
+            }
             consume(jedis, new ConsumerConfig(AlertKeys.COMMANDS, o.valueOf(group), name, 100, 1_000, 60_000, 100),
                     o.valueOf(count), running, out, err);
         }

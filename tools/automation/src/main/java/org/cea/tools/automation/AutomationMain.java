@@ -21,6 +21,7 @@ import org.cea.candecode.CanDecodeException;
 import org.cea.candecode.facility.FacilityProfile;
 import org.cea.redisio.ConsumerConfig;
 import org.cea.redisio.RedisConfig;
+import org.cea.tools.common.ToolExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,15 +45,23 @@ public final class AutomationMain {
     /** Entry point. */
     public static void main(String[] args) {
         if (args.length > 0 && "actuator".equals(args[0])) {
-            System.exit(ActuatorMain.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            ToolExit exit = ToolExit.install("cea-actuator", 5_000);
+            exit.exit(ActuatorMain.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err, exit));
+            return;
         }
-        int rc = run(args, System.out, System.err);
-        System.exit(rc);
+        ToolExit exit = ToolExit.install("cea-automation", 10_000);
+        exit.exit(run(args, System.out, System.err, exit));
     }
 
+    /** Runs in this JVM without a shutdown hook (tests). */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, ToolExit.inProcess("cea-automation"));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, ToolExit exit) {
         OptionParser p = new OptionParser();
         OptionSpec<Void> help = p.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        p.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
         OptionSpec<String> config = p.accepts("config", "rules and notifiers (env CEA_AUTOMATION_CONFIG; default <etc>/automation.json)")
                 .withRequiredArg();
         OptionSpec<String> redis = p.accepts("redis-url", "redis://[user:pass@]host:port[/db] (env REDIS_URL, default redis://127.0.0.1:6379)")
@@ -118,10 +127,10 @@ public final class AutomationMain {
             notifiers.forEach(Notifier::close);
             return 0;
         }
-        return serve(s, notifiers, err);
+        return serve(s, notifiers, err, exit);
     }
 
-    private static int serve(AutomationSettings s, List<Notifier> notifiers, PrintStream err) {
+    private static int serve(AutomationSettings s, List<Notifier> notifiers, PrintStream err, ToolExit exit) {
         AutomationService service = new AutomationService(s, notifiers);
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
@@ -133,25 +142,21 @@ public final class AutomationMain {
             service.close();
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        exit.onSignal(() -> {
             stopping.set(true);
-            service.close();
             stopped.countDown();
-        }, "automation-shutdown"));
-        while (service.running() || stopping.get()) {
+        });
+        while (service.running() && !stopping.get()) {
             try {
-                if (stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    return 0;
-                }
+                stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        if (stopped.getCount() > 0) {
-            LOG.error("cea-automation: a thread failed; exiting for a restart");
-            service.close();
-            return 1;
+        service.close();
+        if (!stopping.get()) {
+            return exit.fatal(err, "a thread failed (see the log above); exiting for a restart", null);
         }
         return 0;
     }

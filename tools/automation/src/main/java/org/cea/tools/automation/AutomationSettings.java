@@ -25,8 +25,7 @@ record AutomationSettings(AutomationConfig config, FacilityProfile profile, Redi
 
     /** The database URL with any password masked. */
     String maskedDbUrl() {
-        return dbUrl == null ? "none" : dbUrl.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@")
-                .replaceAll("(?i)(password=)[^&]*", "$1***");
+        return dbUrl == null ? "none" : org.cea.tsdb.Store.maskPasswords(dbUrl);
     }
 
     @Override

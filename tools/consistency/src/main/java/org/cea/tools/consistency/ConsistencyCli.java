@@ -42,6 +42,7 @@ public final class ConsistencyCli {
 
     private final OptionParser parser = new OptionParser();
     private final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+    private final OptionSpec<Void> debug = parser.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
     private final OptionSpec<String> legacy = parser.accepts("legacy", "the scanner's legacy SQLite file (or its URL),"
             + " read-only (env CEA_DB_URL, the scanner's; default " + DEFAULT_LEGACY + ")").withRequiredArg()
             .describedAs("PATH");

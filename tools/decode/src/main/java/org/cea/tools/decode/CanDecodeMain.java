@@ -55,6 +55,7 @@ public final class CanDecodeMain {
         parser.accepts("single-line", "print each decoded message on one line");
         parser.accepts("prune", "strip the common prefix of choice names");
         parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        parser.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
         OptionSet opts;
         try {
             opts = parser.parse(args);
@@ -62,7 +63,9 @@ public final class CanDecodeMain {
             return usage(parser, stderr, e.getMessage());
         }
         if (opts.has("help")) {
-            printHelp(parser, stderr);
+            PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+            printHelp(parser, out);
+            out.flush();
             return 0;
         }
         List<?> files = opts.nonOptionArguments();
@@ -95,7 +98,7 @@ public final class CanDecodeMain {
 
     private static void decodeAll(String file, InputStream stdin, OutputStream stdout, LineDecoder decoder)
             throws IOException {
-        InputStream in = file.equals("-") ? stdin : Files.newInputStream(Path.of(file));
+        InputStream in = file.equals("-") ? stdin : open(Path.of(file));
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
             Writer w = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
             for (String line; (line = r.readLine()) != null; ) {
@@ -103,6 +106,23 @@ public final class CanDecodeMain {
                 w.write('\n');
             }
             w.flush();
+        }
+    }
+
+    /** Opens a log file; the message says what is wrong: no such file, a directory, not readable. */
+    private static InputStream open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory, not a candump log (give a file, or - for stdin)");
+        }
+        if (!Files.exists(file)) {
+            throw new IOException(file + ": no such file (check the path; - reads stdin)");
+        }
+        try {
+            return Files.newInputStream(file);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException(file + ": not readable (permission denied; check its mode and owner)", e);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot open (" + e.getMessage() + ")", e);
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.cea.testsupport.TestServers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -98,7 +99,36 @@ class CanDecodeMainTest {
         assertEquals(2, run("", "a.log", "b.log").exit());
         Run help = run("", "--help");
         assertEquals(0, help.exit());
-        assertTrue(help.err().contains("--dbc"), help.err());
+        assertTrue(help.out().contains("--dbc"), help.out());
+        assertEquals("", help.err());
+    }
+
+    @Test
+    void aMissingLogFileIsNamedAsMissing(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.log");
+        Run r = run("", missing.toString());
+        assertEquals(1, r.exit());
+        assertEquals("can-decode: " + missing + ": no such file (check the path; - reads stdin)\n", r.err());
+    }
+
+    @Test
+    void aDirectoryIsNamedAsADirectory(@TempDir Path dir) {
+        Run r = run("", dir.toString());
+        assertEquals(1, r.exit());
+        assertEquals("can-decode: " + dir + ": is a directory, not a candump log (give a file, or - for stdin)\n",
+                r.err());
+    }
+
+    @Test
+    void anUnreadableLogFileIsNamedAsUnreadable(@TempDir Path dir) throws IOException {
+        // root reads any file whatever its mode: this case can only be shown as another user
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.cea.testsupport.Processes.isRoot(),
+                "running as root: every file is readable");
+        Path f = Files.writeString(dir.resolve("locked.log"), "(1.0) can0 101#00\n");
+        Files.setPosixFilePermissions(f, java.util.Set.of());
+        Run r = run("", f.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("can-decode: " + f + ": not readable (permission denied"), r.err());
     }
 
     @Test

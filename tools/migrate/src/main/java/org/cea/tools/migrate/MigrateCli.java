@@ -29,6 +29,7 @@ public final class MigrateCli {
 
     private final OptionParser parser = new OptionParser();
     private final OptionSpec<Void> help = parser.acceptsAll(java.util.List.of("h", "help"), "show this help").forHelp();
+    private final OptionSpec<Void> debug = parser.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
     private final OptionSpec<String> sqlite = parser.accepts("sqlite", "legacy SQLite file (opened read-only)")
             .withRequiredArg().describedAs("PATH");
     private final OptionSpec<String> target = parser.accepts("target",

@@ -70,7 +70,7 @@ public record TargetUrl(String jdbcUrl, String user, String password) {
 
     /** Replaces a password in a URL with {@code ***}. */
     public static String mask(String url) {
-        return url.replaceAll("(://[^:/@]*:)[^@]*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+        return org.cea.tsdb.Store.maskPasswords(url);
     }
 
     /** Connection properties for pgjdbc. */

@@ -80,7 +80,7 @@ final class DbCollector implements AutoCloseable {
 
     /** The URL with any password replaced by {@code ***}. */
     static String mask(String url) {
-        return url.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+        return org.cea.tsdb.Store.maskPasswords(url);
     }
 
     /** The masked URL this collector reads. */

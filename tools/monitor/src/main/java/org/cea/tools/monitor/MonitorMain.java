@@ -109,6 +109,7 @@ public final class MonitorMain {
         final String name;
         final OptionParser parser = new OptionParser();
         final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        final OptionSpec<Void> debug = parser.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
         final OptionSpec<Void> once = parser.accepts("once",
                 "print one plain-text snapshot and exit, with status 3 when it shows the database or Redis DOWN or"
                 + " degraded (a stale sensor, a critical alert firing) (the default when stdout is not a terminal)");

@@ -48,6 +48,7 @@ final class Cli {
     private final OptionSpec<Integer> flushMs;
     private final OptionSpec<Long> maxLen;
     private final OptionSpec<Integer> dbBatch;
+    private final OptionSpec<Double> drainTimeout;
     private final OptionSpec<Void> help;
 
     Cli() {
@@ -92,7 +93,11 @@ final class Cli {
                 .ofType(Long.class).defaultsTo(StreamWriterSettings.DEFAULT_MAX_LEN);
         dbBatch = parser.accepts("db-batch", "rows per DB transaction").withRequiredArg().ofType(Integer.class)
                 .defaultsTo(500);
+        drainTimeout = parser.accepts("drain-timeout", "at the end of a finite run (candump log, --count, --duration),"
+                + " wait up to SEC seconds for spooled frames to reach Redis; frames still spooled then: exit 1")
+                .withRequiredArg().ofType(Double.class).defaultsTo(30.0);
         help = parser.acceptsAll(asList("help", "h"), "this help").forHelp();
+        parser.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
     }
 
     /** Prints usage. */
@@ -110,14 +115,15 @@ final class Cli {
     /**
      * Parses flags.
      *
+     * @param help where --help prints the usage (stdout)
      * @return the options, or null when --help was asked for (usage already printed)
      * @throws OptionException          for unknown or malformed flags
      * @throws IllegalArgumentException for values out of range
      */
-    ScannerOptions parse(String[] args, Map<String, String> env, PrintStream err) {
+    ScannerOptions parse(String[] args, Map<String, String> env, PrintStream help) {
         OptionSet o = parser.parse(args);
-        if (o.has(help)) {
-            usage(err);
+        if (o.has(this.help)) {
+            usage(help);
             return null;
         }
         if (!o.nonOptionArguments().isEmpty()) {
@@ -150,7 +156,8 @@ final class Cli {
                 o.valueOf(count), (long) (durationS * 1000), factor("--speed", o.valueOf(speed)), o.has(retime),
                 factor("--sim-speed", o.valueOf(simSpeed)),
                 ScannerOptions.simSettings(o.valueOf(simSeed), o.valuesOf(simDropout), o.valuesOf(simFault),
-                        o.valuesOf(simSet), o.valueOf(simLoss)), o.valueOf(dbBatch));
+                        o.valuesOf(simSet), o.valueOf(simLoss)), o.valueOf(dbBatch),
+                (long) (o.valueOf(drainTimeout) * 1000));
     }
 
     /**

@@ -53,6 +53,7 @@ final class Scanner {
     private volatile FrameSource source;
     private volatile boolean sinkFailed;
     private volatile long firstFrameNs;
+    private volatile Path spoolFile;
 
     Scanner(ScannerOptions opt, PrintStream out, PrintStream err) {
         this.opt = opt;
@@ -93,7 +94,7 @@ final class Scanner {
             long start = firstFrameNs;
             err.println(statsLine(start == 0 ? 0 : frames.get() * 1e9 / Math.max(1, System.nanoTime() - start))
                     + " (final; rate = average since the first frame, all sinks flushed)");
-            return sinkFailed ? 1 : 0;
+            return sinkFailed || !spoolDrained() ? 1 : 0;
         } catch (StartupException e) {
             err.println("can-scanner: " + e.getMessage());
             return 1;
@@ -129,6 +130,7 @@ final class Scanner {
                 resources.add(spool);
                 publisher = new StreamPublisher(opt.redis(), opt.stream(), spool, System::nanoTime,
                         System::currentTimeMillis);
+                spoolFile = spool.file();
                 sinks.add(new StreamSink(publisher));
                 LOG.info("stream {} on {}, spool {} ({} frames waiting)", opt.stream().stream(),
                         opt.redis().maskedUrl(), spool.file(), spool.depth());
@@ -144,12 +146,13 @@ final class Scanner {
 
     private Runnable openDb() {
         String url = opt.dbUrl();
+        String masked = Store.maskPasswords(url);
         Path file = sqliteFile(url);
         if (file != null && file.toAbsolutePath().getParent() != null) {
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());
             } catch (java.io.IOException e) {
-                throw new StartupException("--db-url " + url + ": cannot create its directory (" + e.getMessage() + ")", e);
+                throw new StartupException("--db-url " + masked + ": cannot create its directory (" + e.getMessage() + ")", e);
             }
         }
         Store opened = null;
@@ -162,13 +165,13 @@ final class Scanner {
             }
             LOG.info("direct DB write to {} ({})", opened, opened.backend());
         } catch (StoreUnavailableException e) {
-            LOG.warn("DB path: {} unavailable at start ({}); retrying in the background", url, e.getMessage());
+            LOG.warn("DB path: {} unavailable at start ({}); retrying in the background", masked, e.getMessage());
         } catch (StartupException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new StartupException("--db-url: " + e.getMessage(), e);
         }
-        db = new DbPath(() -> Store.open(url), opened, url, dbQueue, END_RESULT, opt.dbBatch(), System::nanoTime);
+        db = new DbPath(() -> Store.open(url), opened, masked, dbQueue, END_RESULT, opt.dbBatch(), System::nanoTime);
         return db;
     }
 
@@ -251,6 +254,9 @@ final class Scanner {
                     streamQueue.drainTo(chunk, STREAM_CHUNK - 1);
                     end = deliver(chunk, sinks);
                     chunk.clear();
+                    if (end) {
+                        drainSpool(sinks);
+                    }
                 }
                 for (FrameSink s : sinks) {
                     s.poll();
@@ -271,6 +277,46 @@ final class Scanner {
                 }
             }
         }
+    }
+
+    /**
+     * The end of a finite run (not a signal): frames spooled while Redis was down get up to
+     * {@code --drain-timeout} to reach it. A signal cuts the wait short (systemd's stop budget).
+     */
+    private void drainSpool(List<FrameSink> sinks) throws InterruptedException {
+        StreamPublisher p = publisher;
+        if (p == null || stop.get() || opt.drainTimeoutMs() == 0) {
+            return;
+        }
+        p.flush();
+        if (p.stats().spoolDepth() == 0) {
+            return;
+        }
+        LOG.info("end of {} with {} frames spooled in {} (Redis unreachable): waiting up to {} ms for Redis",
+                opt.source(), p.stats().spoolDepth(), spoolFile, opt.drainTimeoutMs());
+        long deadline = System.nanoTime() + opt.drainTimeoutMs() * 1_000_000L;
+        while (p.stats().spoolDepth() > 0 && !stop.get() && System.nanoTime() - deadline < 0) {
+            long wait = Math.min(p.nanosUntilDue(), Math.min(100_000_000L, deadline - System.nanoTime()));
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            for (FrameSink s : sinks) {
+                s.poll();
+            }
+        }
+    }
+
+    /** False (and one line on stderr) when a finite run ends with frames still in the spool. */
+    private boolean spoolDrained() {
+        StreamPublisher p = publisher;
+        long left = p == null ? 0 : p.stats().spoolDepth();
+        if (left == 0 || stop.get()) {
+            return true;
+        }
+        err.println("can-scanner: " + left + " frames still spooled in " + spoolFile + " after waiting "
+                + opt.drainTimeoutMs() / 1000.0 + " s (--drain-timeout) for Redis " + opt.redis().maskedUrl()
+                + "; start Redis, then run can-scanner again (with the same --spool-dir) to send them");
+        return false;
     }
 
     /**
@@ -346,7 +392,7 @@ final class Scanner {
                 dbThread.interrupt();
             }
         }
-        streamThread.join(JOIN_MS);
+        streamThread.join(JOIN_MS + (stop.get() ? 0 : opt.drainTimeoutMs()));
         if (streamThread.isAlive()) {
             LOG.error("stream thread did not finish within {} ms", JOIN_MS);
             streamThread.interrupt();

@@ -1,9 +1,8 @@
 package org.cea.tools.scanner;
 
 import java.io.PrintStream;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import joptsimple.OptionException;
+import org.cea.tools.common.ToolExit;
 
 /**
  * {@code can-scanner}: CAN frames (SocketCAN, candump log, simulator) to the Redis stream
@@ -16,26 +15,35 @@ public final class ScannerMain {
     private ScannerMain() {
     }
 
-    /** Entry point. */
+    /** Entry point: exits with {@link #run}'s status; SIGTERM stops the source and flushes (see {@link ToolExit}). */
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 java.nio.charset.StandardCharsets.UTF_8);
-        int rc = run(args, out, System.err, true);
+        ToolExit exit = ToolExit.install("can-scanner", SHUTDOWN_BUDGET_MS);
+        int rc = run(args, out, System.err, exit);
         out.flush();
-        System.exit(rc);
+        exit.exit(rc);
+    }
+
+    /** Runs in this JVM without a shutdown hook (tests). */
+    static int run(String[] args, PrintStream out, PrintStream err, boolean installHook) {
+        if (installHook) {
+            throw new IllegalArgumentException("only main installs the shutdown hook");
+        }
+        return run(args, out, err, ToolExit.inProcess("can-scanner"));
     }
 
     /**
      * Parses flags and runs the scanner.
      *
-     * @param installHook install the SIGTERM shutdown hook (mains only)
+     * @param exit the process's exit handle: a signal stops the source, queued frames are flushed
      * @return the exit status
      */
-    static int run(String[] args, PrintStream out, PrintStream err, boolean installHook) {
+    static int run(String[] args, PrintStream out, PrintStream err, ToolExit exit) {
         Cli cli = new Cli();
         ScannerOptions opt;
         try {
-            opt = cli.parse(args, System.getenv(), err);
+            opt = cli.parse(args, System.getenv(), out);
         } catch (OptionException | IllegalArgumentException e) {
             err.println("can-scanner: " + e.getMessage());
             cli.usage(err);
@@ -45,34 +53,7 @@ public final class ScannerMain {
             return 0;
         }
         Scanner scanner = new Scanner(opt, out, err);
-        CountDownLatch done = new CountDownLatch(1);
-        int[] rc = {1};
-        if (installHook) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> onSigterm(scanner, done, rc, out),
-                    "scanner-shutdown"));
-        }
-        try {
-            rc[0] = scanner.run();
-            return rc[0];
-        } finally {
-            done.countDown();
-        }
-    }
-
-    /** SIGTERM: stop the source, let run() flush both paths, then exit with its status. */
-    private static void onSigterm(Scanner scanner, CountDownLatch done, int[] rc, PrintStream out) {
-        if (done.getCount() == 0) {
-            return;
-        }
-        scanner.stop();
-        try {
-            boolean finished = done.await(SHUTDOWN_BUDGET_MS, TimeUnit.MILLISECONDS);
-            out.flush();
-            System.err.flush();
-            Runtime.getRuntime().halt(finished ? rc[0] : 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            Runtime.getRuntime().halt(1);
-        }
+        exit.onSignal(scanner::stop);
+        return scanner.run();
     }
 }

@@ -25,10 +25,13 @@ import org.cea.redisio.StreamWriterSettings;
  * @param simSpeed      simulated seconds per second, 0 = as fast as possible
  * @param sim           simulator switches
  * @param dbBatch       rows per database transaction
+ * @param drainTimeoutMs at the end of a finite run (end of a candump log, --count, --duration), how long
+ *                      to wait for spooled frames to reach Redis before exiting non-zero, ms &gt;= 0
  */
 record ScannerOptions(String source, RedisConfig redis, StreamWriterSettings stream, Path spoolDir, String dbUrl,
                       Path candumpSink, Path etcDir, boolean quiet, int statsSeconds, long count, long durationMs,
-                      double speed, boolean retime, double simSpeed, FacilitySimulator.Settings sim, int dbBatch) {
+                      double speed, boolean retime, double simSpeed, FacilitySimulator.Settings sim, int dbBatch,
+                      long drainTimeoutMs) {
     /** Source kinds. */
     static final List<String> SOURCE_FORMS = List.of("socketcan:IFACE", "candump:FILE", "candump:-", "sim");
 
@@ -49,6 +52,9 @@ record ScannerOptions(String source, RedisConfig redis, StreamWriterSettings str
         }
         if (dbBatch < 1 || dbBatch > 100_000) {
             throw new IllegalArgumentException("--db-batch must be 1..100000, was " + dbBatch);
+        }
+        if (drainTimeoutMs < 0) {
+            throw new IllegalArgumentException("--drain-timeout must be >= 0 seconds, was " + drainTimeoutMs / 1000.0);
         }
         if (redis == null && dbUrl == null && candumpSink == null) {
             throw new IllegalArgumentException("--no-stream and --no-db leave no sink; add --sink candump:FILE");

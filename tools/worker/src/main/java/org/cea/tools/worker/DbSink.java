@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The database side of the worker: opens the store on first use (so the worker can start while
- * the database is down) and reopens it after a failure. Not thread-safe.
+ * The database side of the worker: opens the store at start-up ({@link #check()}, before the
+ * worker joins the consumer group) and reopens it after a failure. Not thread-safe.
  */
 final class DbSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DbSink.class);
@@ -47,6 +47,21 @@ final class DbSink implements AutoCloseable {
             closeStore();
             throw e;
         }
+    }
+
+    /**
+     * Opens the store now (start-up check), so that an unusable database stops the worker before
+     * it takes any entry; the store stays open for the first batch.
+     *
+     * @return the backend, for the start-up log line
+     * @throws StoreUnavailableException the database cannot be reached now; retry later
+     * @throws IllegalStateException the database URL or schema is unusable (fatal)
+     */
+    String check() {
+        if (store == null) {
+            store = open();
+        }
+        return store.backend().toString();
     }
 
     private Store open() {

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
 import joptsimple.OptionSet;
@@ -19,6 +17,7 @@ import org.cea.redisio.ConsumerConfig;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.StreamConsumer;
 import org.cea.redisio.StreamSchema;
+import org.cea.tools.common.ToolExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
@@ -27,8 +26,10 @@ import redis.clients.jedis.JedisPooled;
 /**
  * {@code can-worker}: consumes {@code can:raw} into the database and the live sensor keys. Flags
  * and environment: {@code --db-url} ({@code DB_URL}), {@code --redis-url} ({@code REDIS_URL}).
- * SIGTERM finishes and acknowledges the batch in progress and exits 0. Exit 2 on bad flags, 1 on
- * a fatal error.
+ * Start-up opens and checks the database, then Redis, before it joins the consumer group (an
+ * unusable database exits 1 with no entry taken); while either is merely unreachable it retries
+ * with capped backoff. SIGTERM finishes and acknowledges the batch in progress and exits 0. Exit 2
+ * on bad flags, 1 on a fatal error (one line on stderr; the stack trace only at DEBUG).
  */
 public final class WorkerMain {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
@@ -37,15 +38,18 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
-    /** Entry point. */
+    /** Entry point: exits with {@link #run}'s status (see {@link ToolExit}: a signal never turns a failure into 0). */
     public static void main(String[] args) {
-        int rc = run(args, System.err);
-        if (rc != 0) {
-            System.exit(rc);
-        }
+        ToolExit exit = ToolExit.install("can-worker", STOP_TIMEOUT_MS);
+        exit.exit(run(args, System.err, exit));
     }
 
+    /** Runs in this JVM without a shutdown hook (tests). */
     static int run(String[] args, PrintStream err) {
+        return run(args, err, ToolExit.inProcess("can-worker"));
+    }
+
+    static int run(String[] args, PrintStream err, ToolExit exit) {
         Flags flags = new Flags();
         WorkerSettings settings;
         try {
@@ -64,54 +68,44 @@ public final class WorkerMain {
         try {
             profile = FacilityProfile.load(settings.facilityJson(), settings.dbcFile());
         } catch (CanDecodeException | java.io.UncheckedIOException e) {
-            err.println("can-worker: cannot load the facility profile: " + e.getMessage()
-                    + " (fix the file or pass --facility/--dbc)");
-            return 1;
+            return exit.fatal(err, "cannot load the facility profile: " + e.getMessage()
+                    + " (fix the file or pass --facility/--dbc)", e);
         }
-        return runWorker(settings, profile);
+        return runWorker(settings, profile, exit, err);
     }
 
-    private static int runWorker(WorkerSettings settings, FacilityProfile profile) {
+    private static int runWorker(WorkerSettings settings, FacilityProfile profile, ToolExit exit, PrintStream err) {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(4);
         pool.setMaxIdle(4);
         pool.setJmxEnabled(false);
-        CountDownLatch finished = new CountDownLatch(1);
         try (JedisPooled jedis = new JedisPooled(pool, settings.redis().hostAndPort(), settings.redis().clientConfig());
              DbSink db = new DbSink(settings.dbUrl(), settings.maskedDbUrl())) {
+            StartupCheck check = new StartupCheck(settings, exit);
+            if (!check.database(db) || !check.redis(jedis)) {
+                return 0;
+            }
             BatchPreparer preparer = new BatchPreparer(FrameDecoder.forFacility(profile), new FacilityProcessor(profile));
             Worker worker = new Worker(settings, jedis, db, preparer, System::currentTimeMillis, System::nanoTime);
-            Thread hook = new Thread(() -> onSigterm(worker, finished), "can-worker-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            exit.onSignal(worker::stop);
             worker.run();
+        } catch (StartupCheck.Unusable e) {
+            return exit.fatal(err, e.getMessage(), e.getCause());
+        } catch (IllegalStateException e) {
+            // DbSink: the database became unusable (schema, URL) after the start-up check
+            return exit.fatal(err, e.getMessage(), e);
         } catch (RuntimeException e) {
-            LOG.error("can-worker failed: {}", e.getMessage(), e);
-            finished.countDown();
-            return 1;
+            LOG.debug("can-worker failed", e);
+            return exit.fatal(err, "failed: " + e.getMessage() + " (see the log above; --debug shows the stack trace)", e);
         }
-        finished.countDown();
         return 0;
-    }
-
-    /** SIGTERM: stop after the batch in progress, wait for the loop to close everything, exit 0. */
-    private static void onSigterm(Worker worker, CountDownLatch finished) {
-        LOG.info("stopping: finishing the batch in progress");
-        worker.stop();
-        try {
-            if (finished.await(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                Runtime.getRuntime().halt(0);
-            }
-            LOG.error("worker did not stop within {} ms; unacknowledged entries will be claimed after restart",
-                    STOP_TIMEOUT_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Flag definitions. */
     private static final class Flags {
         final OptionParser parser = new OptionParser();
         final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        final OptionSpec<Void> debug = parser.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
         final OptionSpec<String> dbUrl = parser.accepts("db-url", "database: postgresql://user:pass@host:port/db, "
                 + "jdbc:sqlite:PATH or a file path (env DB_URL)").withRequiredArg();
         final OptionSpec<String> redisUrl = parser.accepts("redis-url", "redis://[user:pass@]host:port[/db] "

@@ -44,7 +44,7 @@ record WorkerSettings(RedisConfig redis, ConsumerConfig consumer, String dbUrl, 
 
     /** The database URL with any password replaced by {@code ***}. */
     String maskedDbUrl() {
-        return dbUrl.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+        return org.cea.tsdb.Store.maskPasswords(dbUrl);
     }
 
     @Override

@@ -1,0 +1,63 @@
+package org.cea.tools.cliit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.cea.testsupport.RedisServer;
+import org.cea.testsupport.TestServers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every script in bin/ answers --help (stdout, exit 0) and rejects an unknown flag (stderr, exit 2). */
+class BinScriptsIT {
+    /** Nothing a script might reach by default: no Redis, no database of the host. */
+    private static Map<String, String> isolated(Path dir) {
+        return Map.of("REDIS_URL", "redis://127.0.0.1:1", "CEA_FAILURE_LOG", dir.resolve("failures.log").toString(),
+                "CEA_RUN_DIR", dir.resolve("run").toString());
+    }
+
+    @Test
+    void everyScriptAnswersHelpOnStdoutWithStatus0(@TempDir Path dir) {
+        List<String> scripts = Bin.scripts();
+        assertTrue(scripts.size() >= 14, "bin/ scripts: " + scripts);
+        List<String> wrong = new ArrayList<>();
+        for (String s : scripts) {
+            Bin.Run r = Bin.run(s, isolated(dir), 60, "--help");
+            if (r.exit() != 0 || r.out().isBlank() || !r.err().isEmpty()) {
+                wrong.add(r.toString());
+            }
+        }
+        assertEquals(List.of(), wrong, "scripts whose --help is not usage on stdout with status 0");
+    }
+
+    @Test
+    void everyScriptRejectsAnUnknownFlagOnStderrWithStatus2(@TempDir Path dir) {
+        List<String> wrong = new ArrayList<>();
+        for (String s : Bin.scripts()) {
+            Bin.Run r = Bin.run(s, isolated(dir), 60, "--no-such-flag");
+            if (r.exit() != 2 || !r.out().isEmpty() || r.err().isBlank() || r.hasStackTrace()) {
+                wrong.add(r.toString());
+            }
+        }
+        assertEquals(List.of(), wrong, "scripts that do not reject --no-such-flag on stderr with status 2");
+    }
+
+    @Test
+    void failureHandlerHelpRecordsNoFailure(@TempDir Path dir) {
+        RedisServer redis = TestServers.redis();
+        redis.command("DEL service:failures");
+        Path log = dir.resolve("failures.log");
+        Bin.Run r = Bin.run("service_error_handler.sh", Map.of("REDIS_URL", redis.url(), "CEA_FAILURE_LOG",
+                log.toString()), 30, "--help");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("Usage: service_error_handler.sh UNIT"), r.toString());
+        assertFalse(Files.exists(log), "a failure was recorded in " + log);
+        assertEquals(":0", redis.command("LLEN service:failures").trim(), "a failure was pushed to service:failures");
+    }
+}
