@@ -5,7 +5,16 @@ import java.util.Map;
 import org.cea.candecode.dbc.Dbc;
 import org.cea.candecode.dbc.DbcMessage;
 
-/** The {@link FrameDecoder}: array lookup for standard ids, a hash map for extended ones. */
+/**
+ * The {@link FrameDecoder}: array lookup for standard ids, a hash map for extended ones.
+ *
+ * <p>Identity is exact first: a frame is decoded by the message with its id <em>and</em> form
+ * (standard or extended) when the DBC has one. Otherwise it falls back to the message with the
+ * same numeric id in the other form, as cantools does (it looks messages up by the numeric id
+ * alone): real captures often write standard ids in extended form ({@code 00000123#}, 8 hex
+ * digits) while the DBC declares the message standard ({@code BO_ 291}). With both forms declared,
+ * each frame keeps its own message.
+ */
 final class DbcFrameDecoder implements FrameDecoder {
     private static final int NODE_SHIFT = 8;
     private static final int TYPE_MASK = 0xFF;
@@ -38,10 +47,20 @@ final class DbcFrameDecoder implements FrameDecoder {
         MessageCodec codec;
         Integer node = null;
         if (nodeAddressed) {
-            codec = frame.extended() ? null : standard[frame.id() & TYPE_MASK];
+            // node-addressed ids are standard; an extended-form one in that range falls back like cantools
+            boolean standardRange = frame.id() <= CanFrame.MAX_STANDARD_ID;
+            codec = frame.extended() && !standardRange ? null : standard[frame.id() & TYPE_MASK];
             node = frame.id() >>> NODE_SHIFT;
+        } else if (frame.extended()) {
+            codec = extended.get(frame.id());
+            if (codec == null && frame.id() <= CanFrame.MAX_STANDARD_ID) {
+                codec = standard[frame.id()];
+            }
         } else {
-            codec = frame.extended() ? extended.get(frame.id()) : standard[frame.id()];
+            codec = standard[frame.id()];
+            if (codec == null) {
+                codec = extended.get(frame.id());
+            }
         }
         if (codec == null) {
             return new UnknownFrame(frame);

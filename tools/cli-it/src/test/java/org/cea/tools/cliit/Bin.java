@@ -61,6 +61,78 @@ final class Bin {
         }
     }
 
+    /** A script started in the background; {@link #terminate} sends SIGTERM (what systemd sends). */
+    static final class Started implements AutoCloseable {
+        private final String script;
+        private final Process process;
+        private final Path tmp;
+
+        Started(String script, Process process, Path tmp) {
+            this.script = script;
+            this.process = process;
+            this.tmp = tmp;
+        }
+
+        String err() {
+            try {
+                return Files.readString(tmp.resolve("err"), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(stderr unreadable: " + e.getMessage() + ")";
+            }
+        }
+
+        /** Waits until stderr holds {@code marker}. */
+        void awaitErr(String marker, int timeoutSeconds) {
+            long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+            while (!err().contains(marker)) {
+                if (!process.isAlive()) {
+                    throw new AssertionError(script + " exited with " + process.exitValue() + " before '" + marker
+                            + "':\n" + err());
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError(script + ": no '" + marker + "' within " + timeoutSeconds + " s:\n" + err());
+                }
+                Processes.sleep(100);
+            }
+        }
+
+        /** SIGTERM to the JVM (not the wrapper: bin/ scripts exec java, so it is the same pid) and the exit status. */
+        int terminate(int timeoutSeconds) throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                Processes.killTree(process.pid());
+                throw new AssertionError(script + " did not exit within " + timeoutSeconds + " s of SIGTERM:\n" + err());
+            }
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                Processes.killTree(process.pid());
+            }
+            Processes.deleteTree(tmp);
+        }
+    }
+
+    static Started start(String script, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(dir().resolve(script).toString()));
+        cmd.addAll(List.of(args));
+        Path tmp = Processes.tempDir("cli-it-");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectOutput(tmp.resolve("out").toFile())
+                .redirectError(tmp.resolve("err").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("CEA_BUILD_DIR", System.getProperty("cea.buildDir", "target"));
+        pb.environment().remove("DB_URL");
+        pb.environment().remove("REDIS_URL");
+        pb.environment().remove("JAVA_OPTS");
+        try {
+            return new Started(script, pb.start(), tmp);
+        } catch (IOException e) {
+            throw new AssertionError("cannot start " + cmd, e);
+        }
+    }
+
     static Run run(String script, Map<String, String> env, int timeoutSeconds, String... args) {
         List<String> cmd = new ArrayList<>(List.of(dir().resolve(script).toString()));
         cmd.addAll(List.of(args));

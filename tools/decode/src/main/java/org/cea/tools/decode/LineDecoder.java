@@ -72,9 +72,11 @@ final class LineDecoder {
 
     /** A payload no CAN frame can carry: report it as cantools does, by the message its id names. */
     private String oversized(String line, InputLine in) {
+        // the same lookup as the frame decoder: exact (id, form) first, then the numeric id (cantools)
         Optional<DbcMessage> m = nodeAddressed
-                ? (in.extended() ? Optional.empty() : dbc.messageById(in.id() & 0xFF, false))
-                : dbc.messageById(in.id(), in.extended());
+                ? (in.extended() && in.id() > CanFrame.MAX_STANDARD_ID ? Optional.empty()
+                        : dbc.messageById(in.id() & 0xFF, false))
+                : dbc.messageById(in.id(), in.extended()).or(() -> dbc.messageById(in.id(), !in.extended()));
         if (m.isPresent()) {
             return failed(line, in, m.get().name(),
                     "Wrong data size: " + in.data().length + " instead of " + m.get().length() + " bytes");
