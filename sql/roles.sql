@@ -1,5 +1,7 @@
--- Roles for cea_sensors: cea_writer (scanner, worker, migration: insert + select) and cea_reader
--- (can-api, Grafana: select only). Applied by bin/cea-db-setup with psql >= 15 after
+-- Roles for cea_sensors: cea_writer (scanner, worker, cea-automation: insert + select) and cea_reader
+-- (can-api, Grafana, can-consistency: select only). can-migrate runs as the owner of the tables (the
+-- administrator that runs this script through bin/cea-db-setup): it drops and recreates indexes and
+-- sets the id sequence, which grants cannot give (docs/MIGRATION.md, "Which role"). Applied by bin/cea-db-setup with psql >= 15 after
 -- timescaledb_setup.sql, connected to the target database. Passwords come from the environment
 -- (CEA_WRITER_PASSWORD, CEA_READER_PASSWORD), never from this file; rerunning sets them again.
 -- Note: with log_statement = 'ddl' or 'all' the server log would record ALTER ROLE ... PASSWORD.

@@ -21,7 +21,10 @@ BEGIN
         RETURN;
     END IF;
     IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')
-       AND coalesce(current_setting('shared_preload_libraries', true), '') LIKE '%timescaledb%' THEN
+       -- pg_settings, not current_setting(): the setting is hidden from roles that are neither superuser
+       -- nor pg_read_all_settings, and current_setting() then fails even with missing_ok
+       AND coalesce((SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'), '')
+           LIKE '%timescaledb%' THEN
         CREATE EXTENSION IF NOT EXISTS timescaledb;
     ELSE
         RAISE WARNING 'TimescaleDB is not installed (or not in shared_preload_libraries): creating plain PostgreSQL tables without hypertables, compression or continuous aggregates';

@@ -28,6 +28,9 @@ import org.cea.candecode.facility.FacilityProfile;
  * {@code can-decode [--dbc FILE] [--json] [LOGFILE]}: like {@code cantools decode}, reads candump
  * lines from a file or stdin and prints each with its decoded message. Without {@code --dbc} it uses
  * the facility profile ({@code etc/cea.dbc} + {@code etc/facility.json}, node-addressed ids).
+ * A frame is decoded by the DBC message with its id and form (standard or extended) when there is
+ * one, else by the message with the same numeric id, as cantools does: a standard id written in
+ * extended form ({@code 00000123#}) decodes by the DBC's standard message 0x123.
  */
 public final class CanDecodeMain {
     private static final int EXIT_USAGE = 2;
@@ -154,6 +157,8 @@ public final class CanDecodeMain {
     private static void printHelp(OptionParser parser, PrintStream err) {
         err.println("usage: can-decode [--dbc FILE | --etc DIR] [--json] [--single-line] [--prune] [LOGFILE|-]");
         err.println("Decodes candump lines (log -l, default or absolute-time format) from LOGFILE or stdin.");
+        err.println("A frame is decoded by the DBC message with its id and form (standard/extended) when there is one,");
+        err.println("else by the same numeric id, like cantools: 00000123#.. (extended form) decodes as standard 0x123.");
         try {
             parser.printHelpOn(err);
         } catch (IOException e) {

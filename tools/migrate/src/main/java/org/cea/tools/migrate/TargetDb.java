@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,10 +97,18 @@ public final class TargetDb implements AutoCloseable {
                         installed = rs.getString(1);
                     }
                 }
-                String preload;
-                try (ResultSet rs = st.executeQuery("SELECT current_setting('shared_preload_libraries')")) {
-                    rs.next();
-                    preload = rs.getString(1);
+                // pg_settings, not current_setting(): the setting is visible only to superusers and
+                // pg_read_all_settings, and the view leaves it out for other roles instead of failing
+                String preload = null;
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'")) {
+                    if (rs.next()) {
+                        preload = rs.getString(1);
+                    }
+                }
+                if (preload == null && installed != null) {
+                    // hidden from this role: the extension answers only when its library is loaded
+                    preload = timescaleAnswers(st) ? "timescaledb" : "";
                 }
                 conn.commit();
                 timescale = new TimescaleState(installed, preload);
@@ -489,6 +498,18 @@ public final class TargetDb implements AutoCloseable {
         }
     }
 
+    /** True when a TimescaleDB function runs (it refuses to while the library is not preloaded). */
+    private boolean timescaleAnswers(Statement st) throws SQLException {
+        Savepoint sp = conn.setSavepoint();
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM timescaledb_information.hypertables")) {
+            conn.releaseSavepoint(sp);
+            return rs.next();
+        } catch (SQLException e) {
+            conn.rollback(sp);
+            return false;
+        }
+    }
+
     private void moveSequencePastMaxId() throws SQLException {
         if (sequence == null) {
             try (Statement st = conn.createStatement();
@@ -501,7 +522,10 @@ public final class TargetDb implements AutoCloseable {
             LOG.warn("can_messages.id has no sequence (not BIGSERIAL/identity): not moved");
             return;
         }
+        // above every legacy id, quarantined ones included: a live insert must never take an id the
+        // legacy file has (a later --verify would find it "in the target but not in the source")
         String sql = "SELECT setval(?::regclass, greatest((SELECT coalesce(max(id), 1) FROM can_messages),"
+                + " (SELECT coalesce(max(id), 1) FROM migration_quarantine),"
                 + " (SELECT last_value FROM " + sequence + ")))";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setString(1, sequence);
