@@ -13,7 +13,9 @@ import org.cea.candecode.dbc.DbcMessage;
  * same numeric id in the other form, as cantools does (it looks messages up by the numeric id
  * alone): real captures often write standard ids in extended form ({@code 00000123#}, 8 hex
  * digits) while the DBC declares the message standard ({@code BO_ 291}). With both forms declared,
- * each frame keeps its own message.
+ * each frame keeps its own message. This fallback is {@link FrameDecoder#forDbc}'s; the facility
+ * decoder ({@link FrameDecoder#forFacility}, the live pipeline) stays exact, so that an extended
+ * frame from a foreign device on the bus never becomes a node's reading.
  */
 final class DbcFrameDecoder implements FrameDecoder {
     private static final int NODE_SHIFT = 8;
@@ -47,9 +49,9 @@ final class DbcFrameDecoder implements FrameDecoder {
         MessageCodec codec;
         Integer node = null;
         if (nodeAddressed) {
-            // node-addressed ids are standard; an extended-form one in that range falls back like cantools
-            boolean standardRange = frame.id() <= CanFrame.MAX_STANDARD_ID;
-            codec = frame.extended() && !standardRange ? null : standard[frame.id() & TYPE_MASK];
+            // exact: on the facility's bus an extended frame is never a node's frame (can-decode
+            // falls back for logs written by other tools, LineDecoder)
+            codec = frame.extended() ? null : standard[frame.id() & TYPE_MASK];
             node = frame.id() >>> NODE_SHIFT;
         } else if (frame.extended()) {
             codec = extended.get(frame.id());

@@ -34,6 +34,7 @@ public final class ToolExit {
     private volatile boolean exiting;
     private volatile int status = 1;
     private Runnable stopAction;
+    private Thread mainThread;
 
     private ToolExit(String tool, long stopBudgetMs, boolean installed) {
         if (tool == null || tool.isBlank()) {
@@ -56,6 +57,7 @@ public final class ToolExit {
      */
     public static ToolExit install(String tool, long stopBudgetMs) {
         ToolExit x = new ToolExit(tool, stopBudgetMs, true);
+        x.mainThread = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(x::onShutdown, tool + "-shutdown"));
         return x;
     }
@@ -143,6 +145,12 @@ public final class ToolExit {
     private void onShutdown() {
         if (exiting) {
             return;
+        }
+        if (mainThread != null && !mainThread.isAlive() && finished.getCount() > 0) {
+            // the main died of an uncaught error (printed above) before it chose a status
+            LOG.error("{}: ended by an uncaught error; exiting 1", tool);
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
         }
         Runnable stop;
         synchronized (this) {

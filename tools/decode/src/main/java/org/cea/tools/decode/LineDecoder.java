@@ -44,6 +44,12 @@ final class LineDecoder {
             return oversized(line, in);
         }
         DecodeResult r = decoder.decode(frame);
+        if (nodeAddressed && r instanceof UnknownFrame && frame.extended() && frame.id() <= CanFrame.MAX_STANDARD_ID
+                && !frame.rtr() && !frame.fd()) {
+            // a log that writes standard ids in extended form (00000101#): decoded by the numeric id, like
+            // cantools; the facility decoder itself stays exact for the live bus
+            r = decoder.decode(CanFrame.data(frame.id(), false, frame.data(), frame.timestampMicros()));
+        }
         if (r instanceof DecodedMessage m) {
             return decoded(line, in, m);
         }
