@@ -94,7 +94,11 @@ class SocialledgeFixtureTest {
         assertEquals("IO_DEBUG", w.messageType());
         assertEquals(4, w.expectedLength());
         assertEquals("Wrong data size: 3 instead of 4 bytes", w.describe());
-        assertTrue(FrameDecoder.forDbc(dbc).decode(CanFrame.data(500, true, new byte[4], 0)) instanceof UnknownFrame,
-                "extended 0x000001F4 is not standard 0x1F4");
+        // the DBC has no extended 0x000001F4: cantools looks messages up by the numeric id alone, so the
+        // extended-form frame decodes as the standard IO_DEBUG (issue 12, section 4)
+        DecodeResult ext = FrameDecoder.forDbc(dbc).decode(CanFrame.data(500, true, new byte[4], 0));
+        assertEquals("IO_DEBUG", assertInstanceOf(DecodedMessage.class, ext).messageType());
+        assertTrue(FrameDecoder.forDbc(dbc).decode(CanFrame.data(0x1F3, true, new byte[4], 0)) instanceof UnknownFrame,
+                "an id the DBC has in neither form stays unknown");
     }
 }
