@@ -150,6 +150,31 @@ final class DbcScanner {
         }
     }
 
+    /**
+     * A double-quoted string that must end on the line it starts on (a unit), or null, with the
+     * position unchanged, when the line ends first (it would swallow the next line otherwise).
+     */
+    String stringOnLine(String what) {
+        skipWhitespace();
+        if (atEnd() || text.charAt(pos) != '"') {
+            throw error(currentToken(), what + " in double quotes");
+        }
+        int end = pos + 1;
+        StringBuilder sb = new StringBuilder();
+        while (end < text.length() && text.charAt(end) != '"' && text.charAt(end) != '\n') {
+            char c = text.charAt(end++);
+            if (c == '\\' && end < text.length() && text.charAt(end) != '\n') {
+                c = text.charAt(end++);
+            }
+            sb.append(c);
+        }
+        if (end >= text.length() || text.charAt(end) != '"') {
+            return null;
+        }
+        pos = end + 1;
+        return sb.toString();
+    }
+
     /** An attribute value: a string, a number or an identifier (enum), as text. */
     String value(String what) {
         skipWhitespace();
@@ -261,6 +286,11 @@ final class DbcScanner {
             end++;
         }
         return end == pos ? String.valueOf(text.charAt(pos)) : text.substring(pos, end);
+    }
+
+    /** An error at a line with a message of its own ("signal s: ..."). */
+    ConfigException failAt(int atLine, String message) {
+        return new ConfigException(source, "line " + atLine + ": " + message);
     }
 
     ConfigException error(String token, String expected) {

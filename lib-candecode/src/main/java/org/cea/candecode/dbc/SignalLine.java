@@ -44,15 +44,18 @@ final class SignalLine {
         in.expect(',', "',' between factor and offset");
         String offset = in.number("the offset");
         in.expect(')', "')' after factor,offset");
-        s.factor = decimal(factor, "the factor");
-        s.offset = decimal(offset, "the offset");
+        s.factor = decimal(s, factor, "the factor");
+        s.offset = decimal(s, offset, "the offset");
         s.integerScaling = isInteger(factor) && isInteger(offset);
         in.expect('[', "'[' before min|max");
-        s.minimum = decimal(in.number("the minimum"), "the minimum");
+        s.minimum = decimal(s, in.number("the minimum"), "the minimum");
         in.expect('|', "'|' between min and max");
-        s.maximum = decimal(in.number("the maximum"), "the maximum");
+        s.maximum = decimal(s, in.number("the maximum"), "the maximum");
         in.expect(']', "']' after min|max");
-        s.unit = in.string("the unit");
+        s.unit = in.stringOnLine("the unit");
+        if (s.unit == null) {
+            throw in.failAt(line, "signal " + s.name + ": the unit string has no closing '\"' on its line");
+        }
         List<String> receivers = in.restOfLineWords();
         s.receivers = receivers;
         return s;
@@ -79,12 +82,18 @@ final class SignalLine {
         }
     }
 
-    private double decimal(String t, String what) {
+    private double decimal(SignalBuilder s, String t, String what) {
+        double v;
         try {
-            return Double.parseDouble(t);
+            v = Double.parseDouble(t);
         } catch (NumberFormatException e) {
             throw in.errorAt(line, t, "a number for " + what);
         }
+        if (!Double.isFinite(v)) {
+            throw in.failAt(line, "signal " + s.name + ": " + what + " '" + t
+                    + "' is not a finite number (outside the range of a double)");
+        }
+        return v;
     }
 
     private static boolean isInteger(String t) {
