@@ -15,9 +15,10 @@ import org.cea.redisio.RedisConfig;
  * @param facilityJson the facility profile ({@code etc/facility.json})
  * @param dbcFile      the DBC file ({@code etc/cea.dbc})
  * @param staleAfter   a sensor with no reading for longer than this is stale (10 s by contract)
+ * @param access       allowed Host/Origin names and the optional token
  */
 record ApiConfig(String host, int port, RedisConfig redis, String dbUrl, Path facilityJson, Path dbcFile,
-                 Duration staleAfter) {
+                 Duration staleAfter, ApiAccess access) {
     /** Default bind address: loopback only (a reverse proxy or SSH tunnel exposes it further). */
     static final String DEFAULT_LISTEN = "127.0.0.1:8000";
 
@@ -37,6 +38,12 @@ record ApiConfig(String host, int port, RedisConfig redis, String dbUrl, Path fa
         if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
             throw new IllegalArgumentException("staleAfter must be > 0, was " + staleAfter);
         }
+        Objects.requireNonNull(access, "access");
+    }
+
+    /** Loopback names allowed, no token (tests). */
+    ApiConfig(String host, int port, RedisConfig redis, String dbUrl, Path facilityJson, Path dbcFile, Duration staleAfter) {
+        this(host, port, redis, dbUrl, facilityJson, dbcFile, staleAfter, ApiAccess.loopback());
     }
 
     /**
@@ -79,6 +86,6 @@ record ApiConfig(String host, int port, RedisConfig redis, String dbUrl, Path fa
     @Override
     public String toString() {
         return "ApiConfig[listen=" + host + ":" + port + ", redis=" + redis.maskedUrl() + ", db=" + maskedDbUrl()
-                + ", facility=" + facilityJson + ", dbc=" + dbcFile + ", staleAfter=" + staleAfter + "]";
+                + ", facility=" + facilityJson + ", dbc=" + dbcFile + ", staleAfter=" + staleAfter + ", " + access + "]";
     }
 }

@@ -65,6 +65,14 @@ public final class ApiMain {
         OptionSpec<Path> automation = p.accepts("automation", "automation.json for band rules, lights and time zone"
                 + " (default: automation.json beside --facility, when it exists)")
                 .withRequiredArg().withValuesConvertedBy(new PathConverter());
+        OptionSpec<String> allowedHosts = p.accepts("allowed-hosts", "further host names the Host and Origin headers may"
+                + " name, comma-separated (env API_ALLOWED_HOSTS; always allowed: localhost, 127.0.0.1, ::1 and the --listen"
+                + " address); others get 421/403").withRequiredArg();
+        OptionSpec<Path> tokenFile = p.accepts("token-file", "root-owned file (0600/0640) holding the token every request must"
+                + " send as 'Authorization: Bearer TOKEN' (env API_TOKEN_FILE, or the token itself in API_TOKEN; never on the"
+                + " command line); required when --listen is not a loopback address")
+                .withRequiredArg().withValuesConvertedBy(new PathConverter());
+        p.accepts("allow-no-token", "listen on a non-loopback address without a token (env API_ALLOW_NO_TOKEN=1)");
         OptionSpec<Integer> stale = p.accepts("stale-after-ms", "a sensor without a reading for longer is stale")
                 .withRequiredArg().ofType(Integer.class).defaultsTo(10_000);
         ApiConfig cfg;
@@ -89,8 +97,12 @@ public final class ApiMain {
                 throw new IllegalArgumentException("--automation " + automationJson + ": no such file");
             }
             Object[] hp = ApiConfig.parseListen(o.valueOf(listen));
+            String tokenPath = o.has(tokenFile) ? o.valueOf(tokenFile).toString() : env("API_TOKEN_FILE", null);
+            ApiAccess access = ApiAccess.resolve((String) hp[0], o.has(allowedHosts) ? o.valueOf(allowedHosts)
+                    : env("API_ALLOWED_HOSTS", null), env("API_TOKEN", null), tokenPath == null ? null : Path.of(tokenPath),
+                    o.has("allow-no-token") || "1".equals(env("API_ALLOW_NO_TOKEN", "0")));
             cfg = new ApiConfig((String) hp[0], (Integer) hp[1], RedisConfig.fromUrl(o.valueOf(redis)), dbUrl,
-                    facilityJson, dbcFile, Duration.ofMillis(o.valueOf(stale)));
+                    facilityJson, dbcFile, Duration.ofMillis(o.valueOf(stale)), access);
         } catch (OptionException | IllegalArgumentException e) {
             err.println("can-api: " + e.getMessage());
             usage(p, err);
@@ -151,6 +163,7 @@ public final class ApiMain {
 
     private static void usage(OptionParser p, PrintStream s) {
         s.println("usage: can-api [--listen HOST:PORT] [--redis-url URL] --db-url URL [--facility FILE] [--dbc FILE] [--automation FILE]");
+        s.println("              [--allowed-hosts NAMES] [--token-file FILE | env API_TOKEN] [--allow-no-token]");
         s.println("Serves /api/*, /ws/live, /metrics and the dashboard at /. See docs/API.md.");
         try {
             p.printHelpOn(s);

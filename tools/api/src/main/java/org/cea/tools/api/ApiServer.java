@@ -61,7 +61,7 @@ final class ApiServer implements AutoCloseable {
             live = new LiveState(cfg.redis(), metrics);
             hub = new LiveHub(live, catalog, clock, cfg.staleAfter().toMillis(), metrics);
             Endpoints endpoints = new Endpoints(catalog, live, history, hub, clock, cfg.staleAfter().toMillis());
-            server = jetty(cfg, new ApiHandler(endpoints, new StaticContent(), metrics), hub);
+            server = jetty(cfg, new ApiHandler(endpoints, new StaticContent(), metrics), hub, metrics);
             hub.start();
             server.start();
             ApiServer s = new ApiServer(server, hub, live, history, metrics);
@@ -76,7 +76,7 @@ final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static Server jetty(ApiConfig cfg, ApiHandler handler, LiveHub hub) {
+    private static Server jetty(ApiConfig cfg, ApiHandler handler, LiveHub hub, Metrics metrics) {
         QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2);
         pool.setName("api-http");
         Server server = new Server(pool);
@@ -92,7 +92,7 @@ final class ApiServer implements AutoCloseable {
             container.addMapping(WS_PATH, (request, response, callback) -> hub.newClient());
         });
         ws.setHandler(handler);
-        server.setHandler(ws);
+        server.setHandler(new AccessGuard(cfg.access(), metrics, ws));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(3_000);
         return server;

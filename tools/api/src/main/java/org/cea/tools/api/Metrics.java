@@ -20,6 +20,8 @@ final class Metrics {
     private final LongAdder wsMessages = new LongAdder();
     private final LongAdder wsConnects = new LongAdder();
     private final LongAdder redisReconnects = new LongAdder();
+    private final LongAdder wsSlowDrops = new LongAdder();
+    private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
     private volatile IntSupplier wsClients = () -> 0;
 
     private static final class Route {
@@ -81,6 +83,31 @@ final class Metrics {
         redisReconnects.increment();
     }
 
+    /**
+     * A request was refused before routing.
+     *
+     * @param reason {@code misdirected_request} (Host), {@code forbidden_origin} or {@code unauthorized}
+     */
+    void accessRefused(String reason) {
+        refused.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    }
+
+    /** Requests refused for a reason so far (see {@link #accessRefused}). */
+    long refused(String reason) {
+        LongAdder n = refused.get(reason);
+        return n == null ? 0 : n.sum();
+    }
+
+    /** A WebSocket client was closed because it did not read what it was sent. */
+    void wsSlowDrop() {
+        wsSlowDrops.increment();
+    }
+
+    /** WebSocket clients closed for not reading, since start. */
+    long wsSlowDrops() {
+        return wsSlowDrops.sum();
+    }
+
     /** Source of the current WebSocket client count. */
     void wsClientGauge(IntSupplier clients) {
         this.wsClients = clients;
@@ -123,6 +150,12 @@ final class Metrics {
                 redisReconnects.sum());
         counter(b, "cea_api_ws_connections_total", "WebSocket clients that connected.", wsConnects.sum());
         counter(b, "cea_api_ws_messages_total", "WebSocket messages queued to clients.", wsMessages.sum());
+        counter(b, "cea_api_ws_slow_clients_dropped_total", "WebSocket clients closed because they did not read their messages.",
+                wsSlowDrops.sum());
+        b.append("# HELP cea_api_access_refused_total Requests refused for their Host, Origin or missing token.\n");
+        b.append("# TYPE cea_api_access_refused_total counter\n");
+        new TreeMap<>(refused).forEach((reason, n) -> b.append("cea_api_access_refused_total{reason=\"").append(reason)
+                .append("\"} ").append(n.sum()).append('\n'));
         b.append("# HELP cea_api_ws_clients WebSocket clients connected now.\n# TYPE cea_api_ws_clients gauge\n");
         b.append("cea_api_ws_clients ").append(wsClients.getAsInt()).append('\n');
         return b.toString();

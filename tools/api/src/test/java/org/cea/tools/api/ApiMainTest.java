@@ -44,6 +44,22 @@ class ApiMainTest {
     }
 
     @Test
+    void helpShowsTheAccessOptions() {
+        assertEquals(0, run("--help"));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertTrue(o.contains("--allowed-hosts") && o.contains("--token-file") && o.contains("--allow-no-token")
+                && o.contains("API_TOKEN"), o);
+    }
+
+    @Test
+    void aNonLoopbackListenAddressWithoutATokenDoesNotStart() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("API_TOKEN") == null && System.getenv("API_TOKEN_FILE") == null
+                && System.getenv("API_ALLOW_NO_TOKEN") == null, "the environment sets an API token");
+        assertEquals(2, run("--listen", "0.0.0.0:0", "--db-url", "jdbc:sqlite:x.db"));
+        assertTrue(err().startsWith("can-api: --listen 0.0.0.0 is not a loopback address and no token is set:"), err());
+    }
+
+    @Test
     void maskedDatabasePasswords() {
         assertEquals("postgresql://cea_reader:***@db:5432/cea_sensors",
                 ApiConfig.maskPassword("postgresql://cea_reader:s3cret@db:5432/cea_sensors"));

@@ -40,9 +40,14 @@ final class ApiStack implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiStack(String redisUrl, String dbUrl) {
+        this(redisUrl, dbUrl, "127.0.0.1", ApiAccess.loopback());
+    }
+
+    /** A can-api bound to {@code host} (port 0) with the given access settings. */
+    ApiStack(String redisUrl, String dbUrl, String host, ApiAccess access) {
         RedisConfig rc = RedisConfig.fromUrl(redisUrl);
-        ApiConfig cfg = new ApiConfig("127.0.0.1", 0, rc, dbUrl, etc().resolve("facility.json"), etc().resolve("cea.dbc"),
-                Duration.ofSeconds(10));
+        ApiConfig cfg = new ApiConfig(host, 0, rc, dbUrl, etc().resolve("facility.json"), etc().resolve("cea.dbc"),
+                Duration.ofSeconds(10), access);
         this.server = ApiServer.start(cfg, catalog(), Clock.systemUTC());
         this.jedis = new JedisPooled(rc.hostAndPort(), rc.clientConfig());
         this.liveWriter = new LiveStateWriter(jedis, System::currentTimeMillis);
