@@ -109,7 +109,7 @@ public final class StreamConsumer {
             }
             pendingCursor = null;
         }
-        return read(EntryIds.UNDELIVERED, true);
+        return read(EntryIds.UNDELIVERED, config.blockMs());
     }
 
     /**
@@ -119,7 +119,23 @@ public final class StreamConsumer {
      * @throws RedisUnavailableException when Redis cannot be reached
      */
     public List<RawEntry> pollNew() {
-        return read(EntryIds.UNDELIVERED, false);
+        return read(EntryIds.UNDELIVERED, 0);
+    }
+
+    /**
+     * New entries ({@code XREADGROUP >}), waiting up to {@code waitMs} for the first when none are
+     * there yet: returns as soon as any arrive, with at most {@link ConsumerConfig#batchSize()}.
+     * Empty when none arrived in time. Leaves the pending-entries cursor of {@link #next()} as it is.
+     *
+     * @param waitMs 1 .. {@link ConsumerConfig#blockMs()} (the connection's socket timeout is sized for that)
+     * @throws IllegalArgumentException when {@code waitMs} is outside that range
+     * @throws RedisUnavailableException when Redis cannot be reached
+     */
+    public List<RawEntry> pollNew(long waitMs) {
+        if (waitMs < 1 || waitMs > config.blockMs()) {
+            throw new IllegalArgumentException("waitMs must be 1.." + config.blockMs() + " (the block time), was " + waitMs);
+        }
+        return read(EntryIds.UNDELIVERED, (int) waitMs);
     }
 
     /** True while {@link #next()} is still returning this consumer's pending entries. */
@@ -155,12 +171,13 @@ public final class StreamConsumer {
         return RedisCalls.entries(reply);
     }
 
-    private List<RawEntry> read(String from, boolean block) {
+    /** {@code blockMs} 0: no BLOCK argument (Redis reads {@code BLOCK 0} as "wait for ever"). */
+    private List<RawEntry> read(String from, int blockMs) {
         List<String> args = new ArrayList<>(List.of("GROUP", config.group(), config.consumer(),
                 "COUNT", Integer.toString(config.batchSize())));
-        if (block) {
+        if (blockMs > 0) {
             args.add("BLOCK");
-            args.add(Integer.toString(config.blockMs()));
+            args.add(Integer.toString(blockMs));
         }
         args.addAll(List.of("STREAMS", config.stream(), from));
         Object reply;

@@ -2,6 +2,7 @@ package org.cea.redisio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -48,6 +49,34 @@ class StreamConsumerIT {
 
     private static List<String> ids(List<RawEntry> entries) {
         return entries.stream().map(RawEntry::id).toList();
+    }
+
+    @Test
+    void pollNewWaitsOnlyUntilAnEntryArrivesAndNoLongerThanAsked() throws Exception {
+        String s = stream("pollwait");
+        StreamConsumer c = StreamConsumer.create(jedis, new ConsumerConfig(s, "can-worker", "a", 10, 3_000, 1_000, 3));
+        long t0 = System.nanoTime();
+        assertTrue(c.pollNew(150).isEmpty());
+        long emptyMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(emptyMs >= 140 && emptyMs < 1_500, "an empty wait of 150 ms took " + emptyMs + " ms");
+
+        Thread writer = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            add(s, 1);
+        });
+        writer.start();
+        t0 = System.nanoTime();
+        List<RawEntry> got = c.pollNew(2_500);
+        long gotMs = (System.nanoTime() - t0) / 1_000_000;
+        writer.join();
+        assertEquals(1, got.size());
+        assertTrue(gotMs < 1_500, "the entry written after 200 ms came back after " + gotMs + " ms of a 2500 ms wait");
+        assertThrows(IllegalArgumentException.class, () -> c.pollNew(0));
+        assertThrows(IllegalArgumentException.class, () -> c.pollNew(3_001));
     }
 
     @Test
