@@ -34,6 +34,12 @@ import redis.clients.jedis.JedisPooled;
 public final class WorkerMain {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
     private static final long STOP_TIMEOUT_MS = 15_000;
+    /**
+     * At the facility's 15 frames/s a transaction per read was a WAL flush per frame (issue 20,
+     * scripts/bench-facility.sh); 500 ms groups about 8 frames per commit and keeps the frame's way to
+     * the database well under a second. Live keys do not wait for it.
+     */
+    static final long DEFAULT_COMMIT_INTERVAL_MS = 500;
 
     private WorkerMain() {
     }
@@ -129,6 +135,10 @@ public final class WorkerMain {
                 .defaultsTo(ConsumerConfig.DEFAULT_MAX_DELIVERIES);
         final OptionSpec<Long> statusMs = parser.accepts("status-interval-ms", "status log line and hash period, ms")
                 .withRequiredArg().ofType(Long.class).defaultsTo(2_000L);
+        final OptionSpec<Long> commitIntervalMs = parser.accepts("commit-interval-ms", "commit window, ms (0..10000):"
+                + " entries read within it are committed in one transaction, acknowledged after it; live keys are"
+                + " written at once; a full --batch commits at once; 0 = a transaction per read")
+                .withRequiredArg().ofType(Long.class).defaultsTo(DEFAULT_COMMIT_INTERVAL_MS);
         final OptionSpec<Long> retryMaxMs = parser.accepts("retry-max-ms", "cap of the retry backoff, ms")
                 .withRequiredArg().ofType(Long.class).defaultsTo(5_000L);
 
@@ -152,7 +162,7 @@ public final class WorkerMain {
             Path jsonFile = o.has(facility) ? Path.of(o.valueOf(facility)) : etc.resolve(FacilityProfile.FACILITY_JSON);
             long janitorMs = Math.max(1_000, Math.min(5_000, cc.claimIdleMs() / 2));
             return new WorkerSettings(rc, cc, db, jsonFile, dbcFile, o.valueOf(statusMs), janitorMs, 5_000, 250,
-                    o.valueOf(retryMaxMs));
+                    o.valueOf(retryMaxMs), o.valueOf(commitIntervalMs));
         }
 
         void usage(PrintStream out) {

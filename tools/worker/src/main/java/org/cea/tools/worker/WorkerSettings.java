@@ -17,10 +17,16 @@ import org.cea.redisio.RedisConfig;
  * @param trimIntervalMs   stream trimming period, ms &gt; 0
  * @param retryInitialMs   first retry delay after the database or Redis failed, ms &gt; 0
  * @param retryMaxMs       retry delay cap, ms &gt;= retryInitialMs
+ * @param commitIntervalMs commit window, ms 0 .. {@value #MAX_COMMIT_INTERVAL_MS}: after a read that did not fill a batch,
+ *                         new entries are read (their live state written at once) for up to this long and
+ *                         committed with it in one transaction; 0 commits every read on its own
  */
 record WorkerSettings(RedisConfig redis, ConsumerConfig consumer, String dbUrl, Path facilityJson, Path dbcFile,
                       long statusIntervalMs, long janitorIntervalMs, long trimIntervalMs, long retryInitialMs,
-                      long retryMaxMs) {
+                      long retryMaxMs, long commitIntervalMs) {
+    /** Longest commit window: entries wait this long for their commit and acknowledgement. */
+    static final long MAX_COMMIT_INTERVAL_MS = 10_000;
+
     WorkerSettings {
         if (redis == null || consumer == null || facilityJson == null || dbcFile == null) {
             throw new IllegalArgumentException("redis, consumer, facilityJson and dbcFile are required");
@@ -35,6 +41,10 @@ record WorkerSettings(RedisConfig redis, ConsumerConfig consumer, String dbUrl, 
         if (statusIntervalMs <= 0 || janitorIntervalMs <= 0 || trimIntervalMs <= 0) {
             throw new IllegalArgumentException("intervals must be > 0 ms, were status=" + statusIntervalMs
                     + " janitor=" + janitorIntervalMs + " trim=" + trimIntervalMs);
+        }
+        if (commitIntervalMs < 0 || commitIntervalMs > MAX_COMMIT_INTERVAL_MS) {
+            throw new IllegalArgumentException("--commit-interval-ms must be 0.." + MAX_COMMIT_INTERVAL_MS
+                    + ", was " + commitIntervalMs);
         }
         if (retryInitialMs <= 0 || retryMaxMs < retryInitialMs) {
             throw new IllegalArgumentException("retry delays must satisfy 0 < initial <= max, were "
@@ -52,6 +62,6 @@ record WorkerSettings(RedisConfig redis, ConsumerConfig consumer, String dbUrl, 
         return "WorkerSettings[redis=" + redis.maskedUrl() + ", " + consumer + ", db=" + maskedDbUrl()
                 + ", facility=" + facilityJson + ", dbc=" + dbcFile + ", status=" + statusIntervalMs + "ms, janitor="
                 + janitorIntervalMs + "ms, trim=" + trimIntervalMs + "ms, retry=" + retryInitialMs + ".." + retryMaxMs
-                + "ms]";
+                + "ms, commit_interval=" + commitIntervalMs + "ms]";
     }
 }

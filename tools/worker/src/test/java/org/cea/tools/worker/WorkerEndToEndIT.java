@@ -88,18 +88,13 @@ class WorkerEndToEndIT {
             FacilityFrames.xadd(jedis, frames.subList(frames.size() / 2, frames.size()));
             FacilityFrames.xadd(jedis, List.of(unknown));
             int total = frames.size() + 1;
-            Await.until(90_000, () -> Db.messages(jdbcUrl) == total,
-                    () -> "can_messages=" + Db.messages(jdbcUrl) + " of " + total + "\n" + w.log());
-            Db.assertExactlyOnce(jdbcUrl, total, (long) ROUNDS * FacilityFrames.READINGS_PER_ROUND);
-            assertEquals(1, Db.scalar(jdbcUrl, "SELECT count(*) FROM can_messages WHERE message_type IS NULL"
-                    + " AND can_id = " + 0x7AB + " AND decoded_data IS NULL"));
-
             CanFrame lastScd30 = frames.get(frames.size() - 1);
             long ts = lastScd30.timestampMillis();
             int co2 = FacilityFrames.co2OfRound(ROUNDS - 1);
-            // the live keys are set right after the commit that made the count complete
-            Await.until(5_000, () -> Long.toString(ts).equals(jedis.get("sensor:co2_b:ts")),
-                    () -> "sensor:co2_b:ts=" + jedis.get("sensor:co2_b:ts") + " expected " + ts);
+            // the live keys are written as each read is staged, before its commit (which may wait for the
+            // commit window): checked first, as they expire 10 s after the reading was taken
+            Await.until(30_000, () -> Long.toString(ts).equals(jedis.get("sensor:co2_b:ts")),
+                    () -> "sensor:co2_b:ts=" + jedis.get("sensor:co2_b:ts") + " expected " + ts + "\n" + w.log());
             assertEquals(co2 + ".0", jedis.get("sensor:co2_b"));
             assertEquals(Long.toString(ts), jedis.get("sensor:co2_b:ts"));
             assertEquals(ts + 10_000, (Long) jedis.sendCommand(Protocol.Command.PEXPIRETIME, "sensor:co2_b"));
@@ -110,6 +105,12 @@ class WorkerEndToEndIT {
             assertEquals(24.0, live(jedis, "secondary_temp_b"), 1e-9);
             assertEquals(60.0, live(jedis, "secondary_rh_b"), 1e-9);
             assertTrue(jedis.exists("sensor:rh_b") && jedis.exists("sensor:vpd_b"), "derived rh and vpd published");
+
+            Await.until(90_000, () -> Db.messages(jdbcUrl) == total,
+                    () -> "can_messages=" + Db.messages(jdbcUrl) + " of " + total + "\n" + w.log());
+            Db.assertExactlyOnce(jdbcUrl, total, (long) ROUNDS * FacilityFrames.READINGS_PER_ROUND);
+            assertEquals(1, Db.scalar(jdbcUrl, "SELECT count(*) FROM can_messages WHERE message_type IS NULL"
+                    + " AND can_id = " + 0x7AB + " AND decoded_data IS NULL"));
 
             Await.until(10_000, () -> Long.toString(total).equals(jedis.hget(WorkerStatus.KEY, "processed")),
                     () -> "status " + jedis.hgetAll(WorkerStatus.KEY));
