@@ -22,6 +22,14 @@ final class Cli {
     static final String DEFAULT_DB = "var/can_messages.db";
     /** Default spool directory, relative to the working directory. */
     static final String DEFAULT_SPOOL = "var/spool";
+    /**
+     * Legacy SQLite write window. Each transaction appends every page it touched (the table's and
+     * its four indexes' newest leaves, about 24 KB) to the WAL, whether it holds one row or a hundred:
+     * one per frame was 31 KB per frame on the device at facility load (scripts/bench-facility.sh).
+     * 5 s is 75 rows per transaction; a power cut loses at most those (and, with synchronous=NORMAL,
+     * the commits since the last WAL sync), which the stream path still has.
+     */
+    static final long DEFAULT_DB_FLUSH_MS = 5_000;
 
     final OptionParser parser = new OptionParser();
     private final OptionSpec<String> source;
@@ -48,6 +56,7 @@ final class Cli {
     private final OptionSpec<Integer> flushMs;
     private final OptionSpec<Long> maxLen;
     private final OptionSpec<Integer> dbBatch;
+    private final OptionSpec<Long> dbFlushMs;
     private final OptionSpec<Double> drainTimeout;
     private final OptionSpec<Void> help;
 
@@ -93,6 +102,9 @@ final class Cli {
                 .ofType(Long.class).defaultsTo(StreamWriterSettings.DEFAULT_MAX_LEN);
         dbBatch = parser.accepts("db-batch", "rows per DB transaction").withRequiredArg().ofType(Integer.class)
                 .defaultsTo(500);
+        dbFlushMs = parser.accepts("db-flush-ms", "legacy DB write: rows gather this long after the first before"
+                + " one transaction (0..60000; 0 = at once); a power cut loses at most this much of the legacy file")
+                .withRequiredArg().ofType(Long.class).defaultsTo(DEFAULT_DB_FLUSH_MS);
         drainTimeout = parser.accepts("drain-timeout", "at the end of a finite run (candump log, --count, --duration),"
                 + " wait up to SEC seconds for spooled frames to reach Redis; frames still spooled then: exit 1")
                 .withRequiredArg().ofType(Double.class).defaultsTo(30.0);
@@ -156,7 +168,7 @@ final class Cli {
                 o.valueOf(count), (long) (durationS * 1000), factor("--speed", o.valueOf(speed)), o.has(retime),
                 factor("--sim-speed", o.valueOf(simSpeed)),
                 ScannerOptions.simSettings(o.valueOf(simSeed), o.valuesOf(simDropout), o.valuesOf(simFault),
-                        o.valuesOf(simSet), o.valueOf(simLoss)), o.valueOf(dbBatch),
+                        o.valuesOf(simSet), o.valueOf(simLoss)), o.valueOf(dbBatch), o.valueOf(dbFlushMs),
                 (long) (o.valueOf(drainTimeout) * 1000));
     }
 

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * wrote them (plain inserts, no source id), in batches, independent of the stream. While the
  * database is unavailable the batch is retried with capped exponential backoff and frames queue
  * up; when the queue is full the source drops DB rows and counts them (the stream still has them).
- * Body of the {@code scanner-db} thread.
+ * Rows gather for up to the flush interval after the first one, then go in one transaction (one
+ * per frame rewrote the same index pages for every frame: issue 20); a full batch or the end
+ * writes at once. Body of the {@code scanner-db} thread.
  */
 final class DbPath implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DbPath.class);
@@ -31,11 +33,13 @@ final class DbPath implements Runnable {
     private final BlockingQueue<DecodeResult> queue;
     private final DecodeResult end;
     private final int batchSize;
+    private final long flushNanos;
     private final LongSupplier nanoTime;
     private Store store;
     private volatile long written;
     private volatile long rejected;
     private volatile long failures;
+    private volatile long commits;
     private volatile boolean up;
     private volatile boolean unavailableLogged;
 
@@ -44,16 +48,18 @@ final class DbPath implements Runnable {
      * @param url      for messages (password masked by the caller)
      * @param queue    decoded frames from the source thread; {@code end} marks the end
      * @param batch    rows per transaction
+     * @param flushMs  how long rows gather after the first before their transaction, ms &gt;= 0
      * @param nanoTime monotonic clock
      */
     DbPath(Supplier<Store> opener, Store opened, String url, BlockingQueue<DecodeResult> queue, DecodeResult end,
-           int batch, LongSupplier nanoTime) {
+           int batch, long flushMs, LongSupplier nanoTime) {
         this.opener = opener;
         this.store = opened;
         this.url = url;
         this.queue = queue;
         this.end = end;
         this.batchSize = batch;
+        this.flushNanos = flushMs * 1_000_000L;
         this.nanoTime = nanoTime;
         this.up = opened != null;
     }
@@ -65,6 +71,7 @@ final class DbPath implements Runnable {
         try {
             while (!ending) {
                 DecodeResult r = queue.poll(200, TimeUnit.MILLISECONDS);
+                long deadline = nanoTime.getAsLong() + flushNanos;
                 while (r != null) {
                     if (r == end) {
                         ending = true;
@@ -75,6 +82,10 @@ final class DbPath implements Runnable {
                         break;
                     }
                     r = queue.poll();
+                    if (r == null) {
+                        long left = deadline - nanoTime.getAsLong();
+                        r = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                    }
                 }
                 if (!rows.isEmpty()) {
                     writeWithRetry(rows, ending ? nanoTime.getAsLong() + SHUTDOWN_RETRY_NS : Long.MAX_VALUE);
@@ -122,6 +133,7 @@ final class DbPath implements Runnable {
                     store = opener.get();
                 }
                 WriteResult w = store.writeBatch(rows, List.of());
+                commits++;
                 written += w.messagesWritten();
                 rejected += w.rejectedCount();
                 if (w.rejectedCount() > 0) {
@@ -157,6 +169,11 @@ final class DbPath implements Runnable {
     /** Rows committed. */
     long written() {
         return written;
+    }
+
+    /** Transactions committed. */
+    long commits() {
+        return commits;
     }
 
     /** Rows refused as bad data. */

@@ -171,7 +171,7 @@ final class Scanner {
         } catch (RuntimeException e) {
             throw new StartupException("--db-url: " + e.getMessage(), e);
         }
-        db = new DbPath(() -> Store.open(url), opened, masked, dbQueue, END_RESULT, opt.dbBatch(), System::nanoTime);
+        db = new DbPath(() -> Store.open(url), opened, masked, dbQueue, END_RESULT, opt.dbBatch(), opt.dbFlushMs(), System::nanoTime);
         return db;
     }
 
@@ -378,7 +378,7 @@ final class Scanner {
         if (d != null) {
             sb.append(" | db ").append(d.written()).append(" written, ").append(dbQueue.size()).append(" queued, ")
                     .append(dbDropped.get()).append(" dropped, ").append(d.rejected()).append(" rejected, ")
-                    .append(d.up() ? "up" : "DOWN");
+                    .append(d.commits()).append(" commits, ").append(d.up() ? "up" : "DOWN");
         }
         FrameSource src = source;
         sb.append(" | source errors ").append(src == null ? 0 : src.errors());

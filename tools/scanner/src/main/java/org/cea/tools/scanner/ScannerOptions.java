@@ -25,13 +25,15 @@ import org.cea.redisio.StreamWriterSettings;
  * @param simSpeed      simulated seconds per second, 0 = as fast as possible
  * @param sim           simulator switches
  * @param dbBatch       rows per database transaction
+ * @param dbFlushMs     legacy write: how long rows gather after the first one before their transaction, ms
+ *                      0..60000 (0 = write what is queued at once)
  * @param drainTimeoutMs at the end of a finite run (end of a candump log, --count, --duration), how long
  *                      to wait for spooled frames to reach Redis before exiting non-zero, ms &gt;= 0
  */
 record ScannerOptions(String source, RedisConfig redis, StreamWriterSettings stream, Path spoolDir, String dbUrl,
                       Path candumpSink, Path etcDir, boolean quiet, int statsSeconds, long count, long durationMs,
                       double speed, boolean retime, double simSpeed, FacilitySimulator.Settings sim, int dbBatch,
-                      long drainTimeoutMs) {
+                      long dbFlushMs, long drainTimeoutMs) {
     /** Source kinds. */
     static final List<String> SOURCE_FORMS = List.of("socketcan:IFACE", "candump:FILE", "candump:-", "sim");
 
@@ -52,6 +54,9 @@ record ScannerOptions(String source, RedisConfig redis, StreamWriterSettings str
         }
         if (dbBatch < 1 || dbBatch > 100_000) {
             throw new IllegalArgumentException("--db-batch must be 1..100000, was " + dbBatch);
+        }
+        if (dbFlushMs < 0 || dbFlushMs > 60_000) {
+            throw new IllegalArgumentException("--db-flush-ms must be 0..60000, was " + dbFlushMs);
         }
         if (drainTimeoutMs < 0) {
             throw new IllegalArgumentException("--drain-timeout must be >= 0 seconds, was " + drainTimeoutMs / 1000.0);
