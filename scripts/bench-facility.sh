@@ -248,7 +248,7 @@ for pass in $passes; do
   for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || { echo "bench-facility: a process died during start-up:" >&2; tail -n 5 "$base"/logs/*.log >&2; exit 1; }; done
   psql_q 'CHECKPOINT'; sync_disk
   disk_stat "$base/disk0"
-  wal0=$(psql_q 'SELECT wal_bytes, wal_write, wal_sync, wal_fpi, wal_records FROM pg_stat_wal' | tr '|' ' ')
+  wal0=$(psql_q "SELECT wal_bytes, wal_write, wal_sync, wal_fpi, wal_records, (SELECT sum(xact_commit) FROM pg_stat_database WHERE datname = 'cea_sensors') FROM pg_stat_wal" | tr '|' ' ')
   rows0=$(psql_q 'SELECT count(*) FROM can_messages')
   aof0=$(rcli info persistence | tr -d '\r' | awk -F: '$1 == "aof_current_size" {print $2}')
   rdb0=$(rcli info persistence | tr -d '\r' | awk -F: '$1 == "rdb_saves" {print $2}')
@@ -260,7 +260,7 @@ for pass in $passes; do
   log_lines > "$base/lines1"
   rows1=$(psql_q 'SELECT count(*) FROM can_messages')
   legacy1=$( [ "$pass" = legacy ] && sqlite3 "$base/d/scanner/can_messages.db" 'SELECT count(*) FROM can_messages' 2>/dev/null || echo 0)
-  wal1=$(psql_q 'SELECT wal_bytes, wal_write, wal_sync, wal_fpi, wal_records FROM pg_stat_wal' | tr '|' ' ')
+  wal1=$(psql_q "SELECT wal_bytes, wal_write, wal_sync, wal_fpi, wal_records, (SELECT sum(xact_commit) FROM pg_stat_database WHERE datname = 'cea_sensors') FROM pg_stat_wal" | tr '|' ' ')
   aof1=$(rcli info persistence | tr -d '\r' | awk -F: '$1 == "aof_current_size" {print $2}')
   rdb1=$(rcli info persistence | tr -d '\r' | awk -F: '$1 == "rdb_saves" {print $2}')
   sync_disk
@@ -272,7 +272,7 @@ for pass in $passes; do
   frames=$(psql_q "SELECT count(*) FROM can_messages WHERE timestamp >= to_timestamp($t0) AND timestamp < to_timestamp($t1)")
   scanner_stats=$(grep -E 'frames' "$base/logs/scanner.log" | tail -1 | cut -c1-300)
   res=$(python3 - "$base" "$t0" "$t1" "$rows0" "$rows1" "$frames" \
-    "$wal0" "$wal1" "${aof0:-0}" "${aof1:-0}" "${rdb0:-0}" "${rdb1:-0}" "$legacy0" "$legacy1" "$pass" <<'PY'
+    "$wal0" "$wal1" "${aof0:-0}" "${aof1:-0}" "${rdb0:-0}" "${rdb1:-0}" "$legacy0" "$legacy1" "$pass" "$(stat -c %s "$base/d/redis/dump.rdb" 2>/dev/null || echo 0)" <<'PY'
 import sys
 a = sys.argv
 base, t0, t1 = a[1], float(a[2]), float(a[3])
@@ -280,6 +280,7 @@ rows0, rows1, frames = int(a[4]), int(a[5]), int(a[6])
 wal0, wal1 = [float(x) for x in a[7].split()], [float(x) for x in a[8].split()]
 aof0, aof1, rdb0, rdb1, leg0, leg1 = (int(x) for x in a[9:15])
 passname = a[15]
+rdb_size = int(a[16])
 dt = t1 - t0
 hz = 100.0
 def read(f):
@@ -315,9 +316,10 @@ flushes = sum(d1[n][2] - d0[n][2] for n in d0)
 print("  all devices: %.0f B/s = %d B/frame incl. a CHECKPOINT at the end of the window (%d B/frame before it), %.2f flushes/s"
       % (dev_b / dt, dev_b / max(frames, 1), dev_m / max(frames, 1), flushes / dt))
 w = [y - x for x, y in zip(wal0, wal1)]
-print("  PostgreSQL pg_stat_wal: %.0f B/frame WAL (%d full-page images, %d records), wal_write %.2f/s, wal_sync %.2f/s"
-      % (w[0] / max(frames, 1), w[3], w[4], w[1] / dt, w[2] / dt))
-print("  Redis: AOF +%.0f B/frame (%.0f B/s), RDB saves in the window: %d" % ((aof1 - aof0) / max(frames, 1), (aof1 - aof0) / dt, rdb1 - rdb0))
+print("  PostgreSQL pg_stat_wal: %.0f B/frame WAL (%d full-page images, %d records), wal_write %.2f/s, wal_sync %.2f/s;"
+      " cea_sensors: %.2f commits/s (read-only ones included)" % (w[0] / max(frames, 1), w[3], w[4], w[1] / dt, w[2] / dt, w[5] / dt))
+print("  Redis: AOF +%.0f B/frame (%.0f B/s), RDB saves in the window: %d (dump.rdb %d B)" % ((aof1 - aof0) / max(frames, 1),
+      (aof1 - aof0) / dt, rdb1 - rdb0, rdb_size))
 ok = lambda c: "PASS" if c else "FAIL"
 bpf = dev_b / max(frames, 1)
 print("RESULT facility[%s] device_bytes_per_frame=%d flushes_per_s=%.2f frames_per_s=%.2f (target <= 1024 B/frame) %s"
