@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn
 MVN_FLAGS ?=
 
-.PHONY: all deps build test test-units test-window test-boot unit bench demo install clean
+.PHONY: all deps build cds test test-units test-window test-boot unit bench demo install clean
 
 all: build
 
@@ -12,6 +12,10 @@ deps:
 
 build:
 	$(MVN) $(MVN_FLAGS) -DskipTests -DskipITs package
+
+# class-data-sharing archives of the four services beside their jars (bin/_tool maps them; ~15 s training run)
+cds:
+	scripts/cds-archives.sh
 
 # Unit tests (*Test, surefire) then integration tests against private servers (*IT, failsafe).
 test: deps test-units test-window

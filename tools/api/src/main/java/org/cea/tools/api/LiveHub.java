@@ -218,6 +218,11 @@ final class LiveHub implements AutoCloseable {
             LiveReading r = new LiveReading(u.sensor(), u.value(), u.tsMillis());
             if (mergeLocked(r)) {
                 announcedStale.remove(r.name());
+                if (sessions.isEmpty()) {
+                    // no client: no message to build (the band lookup and JSON were most of an idle
+                    // can-api's CPU at facility load, 26 readings/s)
+                    return;
+                }
                 long now = clock.millis();
                 broadcast(Json.write(Json.obj("type", "update", "ts", now, "readings", List.of(view(info, r, now)))));
             }

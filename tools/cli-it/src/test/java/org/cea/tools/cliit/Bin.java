@@ -116,6 +116,11 @@ final class Bin {
     }
 
     static Started start(String script, String... args) {
+        return start(script, Map.of(), args);
+    }
+
+    /** {@link #start(String, String...)} with extra environment variables. */
+    static Started start(String script, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(dir().resolve(script).toString()));
         cmd.addAll(List.of(args));
         Path tmp = Processes.tempDir("cli-it-");
@@ -126,6 +131,7 @@ final class Bin {
         pb.environment().remove("DB_URL");
         pb.environment().remove("REDIS_URL");
         pb.environment().remove("JAVA_OPTS");
+        pb.environment().putAll(env);
         try {
             return new Started(script, pb.start(), tmp);
         } catch (IOException e) {
