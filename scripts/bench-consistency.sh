@@ -80,19 +80,22 @@ t0=$(now)
 CAN_CONSISTENCY_TTY=0 "$root/bin/can-consistency" --legacy "$work/legacy.db" --db-url "$db" --from "@$start_s" \
   --to "@$to_s" --no-record --quiet > "$work/cmp.out" 2> "$work/cmp.err" &
 pid=$!
-# peak RSS and CPU time of the JVM, and CPU time of the PostgreSQL backend serving it (found by its
-# application_name): on a shared machine CPU seconds say more than wall time
-peak=0 jvm_ticks=0 pg_ticks=0 backend=
+# peak RSS and CPU time of the JVM, and CPU time of the PostgreSQL backends serving it (one per
+# database reader, found by their application_name; each one's highest reading, summed at the end):
+# on a shared machine CPU seconds say more than wall time
+peak=0 jvm_ticks=0 backends=
+declare -A pg_seen=()
 while kill -0 "$pid" 2>/dev/null; do
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
   [ "${hwm:-0}" -gt "$peak" ] && peak=$hwm
   t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0); [ "${t:-0}" -gt "$jvm_ticks" ] && jvm_ticks=$t
-  [ -n "$backend" ] || backend=$(psql_ -d postgres -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'cea-tsdb-digests'" 2>/dev/null || true)
-  if [ -n "$backend" ]; then
-    t=$(awk '{print $14 + $15}' "/proc/$backend/stat" 2>/dev/null || echo 0); [ "${t:-0}" -gt "$pg_ticks" ] && pg_ticks=$t
-  fi
+  [ -n "$backends" ] || backends=$(psql_ -d postgres -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'cea-tsdb-digests'" 2>/dev/null || true)
+  for b in $backends; do
+    t=$(awk '{print $14 + $15}' "/proc/$b/stat" 2>/dev/null || echo 0); [ "${t:-0}" -gt "${pg_seen[$b]:-0}" ] && pg_seen[$b]=$t
+  done
   sleep 0.5
 done
+pg_ticks=0; for b in "${!pg_seen[@]}"; do pg_ticks=$(( pg_ticks + pg_seen[$b] )); done
 set +e; wait "$pid"; rc=$?; set -e
 secs=$(calc "$(now) - $t0")
 cat "$work/cmp.out"
@@ -107,7 +110,7 @@ printf 'references: sqlite3 scan of the same columns %s s (%s rows/s), psql coun
 printf 'can-consistency: %s rows per side over %s days in %s s = %s rows/s per side, peak RSS %s MB (wall time includes JVM start)\n' \
   "$rows" "$days" "$secs" "$per_side" "$peak_mb"
 tck=$(getconf CLK_TCK)
-printf 'CPU: can-consistency JVM %s s (legacy side and merge, %s rows per CPU-second), PostgreSQL backend %s s (database side, %s rows per CPU-second); load average %s\n' \
+printf 'CPU: can-consistency JVM %s s (legacy side and merge, %s rows per CPU-second), PostgreSQL backends %s s (database side, %s rows per CPU-second); load average %s\n' \
   "$(calc "$jvm_ticks / $tck")" "$(awk "BEGIN { printf \"%d\", $rows * $tck / ($jvm_ticks + 1) }")" \
   "$(calc "$pg_ticks / $tck")" "$(awk "BEGIN { printf \"%d\", $rows * $tck / ($pg_ticks + 1) }")" "$(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
