@@ -43,8 +43,16 @@ public final class StreamConsumer {
             "end",
             "return out");
 
+    /** KEYS: stream; ARGV: exclusive start id, limit. The number of entries after the id, up to the limit. */
+    private static final String COUNT_AFTER =
+            "return #redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', tonumber(ARGV[2]))";
+    /** Most entries {@link #lag()} counts in Redis when it cannot trust Redis's own lag. */
+    public static final long LAG_COUNT_LIMIT = 100_000;
+
     private final UnifiedJedis jedis;
     private final ConsumerConfig config;
+    /** What Redis's lag read when the group had delivered everything: entries it counts that will never be delivered. */
+    private long lagExcess;
     /** Next id to read this consumer's pending entries after, or null when reading new entries. */
     private String pendingCursor = EntryIds.START;
 
@@ -230,19 +238,64 @@ public final class StreamConsumer {
     }
 
     /**
-     * Entries in the stream not yet delivered to the group (Redis 7 {@code lag}); -1 when Redis
-     * cannot tell (e.g. after deletions in the middle of the stream).
+     * Entries in the stream not yet delivered to the group; -1 when Redis cannot tell. Redis's own
+     * {@code lag} (entries added minus entries read by the group) keeps counting entries the
+     * writer's cap trimmed before anyone read them, for good: it read 133 k with nothing left to
+     * deliver. So: 0 when the group has delivered the stream's last id (and what Redis's lag says
+     * then is remembered as its excess); every entry when the group's last delivered id lies before
+     * the stream's first; else Redis's lag less that excess when it fits in what the stream can
+     * still hold undelivered (its length less the pending entries), else counted in Redis (at most
+     * {@link #LAG_COUNT_LIMIT}).
      *
      * @throws RedisUnavailableException when Redis cannot be reached
      */
     public long lag() {
+        Map<String, Object> g = group();
+        if (g == null) {
+            return -1;
+        }
+        Map<String, Object> stream = RedisCalls.infoMap(call("XINFO STREAM " + config.stream(),
+                () -> jedis.sendCommand(Protocol.Command.XINFO, "STREAM", config.stream())));
+        String delivered = str(g.get("last-delivered-id"));
+        String generated = str(stream.get("last-generated-id"));
+        String first = str(stream.get("recorded-first-entry-id"));
+        long length = num(stream.get("length"));
+        Object redisLag = g.get("lag");
+        if (delivered == null || generated == null) {
+            return -1;
+        }
+        if (EntryIds.compare(delivered, generated) >= 0) {
+            lagExcess = redisLag == null ? 0 : num(redisLag);
+            return 0;
+        }
+        if (length == 0) {
+            return 0;
+        }
+        if (first != null && EntryIds.compare(delivered, first) < 0) {
+            return length;
+        }
+        long bound = Math.max(0, length - num(g.get("pending")));
+        long estimate = redisLag == null ? -1 : num(redisLag) - lagExcess;
+        if (estimate >= 0 && estimate <= bound) {
+            return estimate;
+        }
+        return countAfter(delivered);
+    }
+
+    /** Entries after {@code id}, counted by Redis (only the number crosses the wire), at most {@link #LAG_COUNT_LIMIT}. */
+    private long countAfter(String id) {
+        return call("EVAL (count after " + id + ")", () -> num(jedis.sendCommand(Protocol.Command.EVAL, COUNT_AFTER,
+                "1", config.stream(), id, Long.toString(LAG_COUNT_LIMIT))));
+    }
+
+    /** This group's XINFO GROUPS entry, or null when the group does not exist. */
+    private Map<String, Object> group() {
         for (Map<String, Object> g : groups()) {
             if (config.group().equals(str(g.get("name")))) {
-                Object lag = g.get("lag");
-                return lag == null ? -1 : num(lag);
+                return g;
             }
         }
-        return -1;
+        return null;
     }
 
     /**

@@ -198,6 +198,38 @@ class StreamConsumerIT {
     }
 
     @Test
+    void lagCountsOnlyEntriesStillToBeDeliveredAfterTheCapTrimmedUnreadOnes() {
+        String s = stream("lagcap");
+        add(s, 4);
+        StreamConsumer c = StreamConsumer.create(jedis, config(s, "a", 2));
+        c.ack(ids(c.next()));
+        add(s, 6);
+        // the cap drops 5 entries nobody read: Redis's own lag (added - read) keeps counting them
+        jedis.xtrim(s, redis.clients.jedis.params.XTrimParams.xTrimParams().maxLen(3));
+        assertEquals(3, c.lag(), "all 3 entries in the stream are still to be delivered");
+        c.ack(ids(c.next()));
+        assertEquals(1, undeliveredByXrange(s), "the stream itself says 1 is left");
+        assertEquals(1, c.lag());
+        c.ack(ids(c.next()));
+        assertEquals(0, undeliveredByXrange(s));
+        assertEquals(0, c.lag(), "caught up; Redis's own lag reads " + redisLag(s));
+        add(s, 4);
+        assertEquals(4, c.lag(), "new entries after the gap are counted exactly");
+        c.ack(ids(c.next()));
+        assertEquals(2, c.lag());
+    }
+
+    /** Entries after the group's last delivered id, counted from the stream (not from Redis's lag). */
+    private static long undeliveredByXrange(String s) {
+        String last = jedis.xinfoGroups(s).get(0).getLastDeliveredId().toString();
+        return jedis.xrange(s, "(" + last, "+").size();
+    }
+
+    private static Object redisLag(String s) {
+        return jedis.xinfoGroups(s).get(0).getGroupInfo().get("lag");
+    }
+
+    @Test
     void recreatesItsGroupWhenRedisLostIt() {
         String s = stream("lost");
         StreamConsumer c = StreamConsumer.create(jedis, config(s, "a", 10));
