@@ -163,6 +163,19 @@ public final class FacilityProcessor {
     }
 
     /**
+     * Only the sequence-counter part of {@link #process}: counts the gap a message shows (or a
+     * reset), computes no readings. For a judge that sees every frame of the bus while the readings
+     * are computed elsewhere.
+     *
+     * @param message a message decoded by {@link org.cea.candecode.FrameDecoder#forFacility}
+     */
+    public void trackSequence(DecodedMessage message) {
+        if (message.nodeId() != null) {
+            trackSequence(message.nodeId(), message);
+        }
+    }
+
+    /**
      * Counts a sequence gap. An older frame than the newest seen for its counter is a replay (the
      * worker re-reading its pending entries after a database outage, a re-sent spool): it neither
      * counts as a gap nor moves the counter back, so the loss figure operators see stays true.

@@ -171,14 +171,4 @@ final class BatchPreparer {
     long invalidReadings() {
         return processor.invalidReadings();
     }
-
-    /** Sequence counters that restarted (node reboots) since start: not counted as lost frames. */
-    long sequenceResets() {
-        return processor.sequenceResets();
-    }
-
-    /** Sequence gaps per node since start. */
-    java.util.Map<Integer, Long> lostFramesByNode() {
-        return processor.lostFramesByNode();
-    }
 }

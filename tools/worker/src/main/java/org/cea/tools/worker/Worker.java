@@ -56,6 +56,7 @@ final class Worker {
     private final UnifiedJedis jedis;
     private final DbSink db;
     private final BatchPreparer preparer;
+    private final SequenceJudge judge;
     private final LongSupplier wallClockMillis;
     private final LongSupplier nanoClock;
     private final LiveStateWriter live;
@@ -82,14 +83,14 @@ final class Worker {
     private int stageBudget;
     private long capLossSeen;
     private boolean statusWritten;
-    private long resetsSeen;
 
-    Worker(WorkerSettings settings, UnifiedJedis jedis, DbSink db, BatchPreparer preparer, LongSupplier wallClockMillis,
-           LongSupplier nanoClock) {
+    Worker(WorkerSettings settings, UnifiedJedis jedis, DbSink db, BatchPreparer preparer, SequenceJudge judge,
+           LongSupplier wallClockMillis, LongSupplier nanoClock) {
         this.settings = settings;
         this.jedis = jedis;
         this.db = db;
         this.preparer = preparer;
+        this.judge = judge;
         this.wallClockMillis = wallClockMillis;
         this.nanoClock = nanoClock;
         this.live = new LiveStateWriter(jedis, wallClockMillis);
@@ -116,12 +117,46 @@ final class Worker {
         return counters.view();
     }
 
-    /** Processes batches until {@link #stop()}. */
+    /** Processes batches until {@link #stop()}; the sequence judge runs beside it on its own thread. */
     void run() {
+        Thread judging = new Thread(this::judgeLoop, "can-worker-seq-judge");
+        judging.setDaemon(true);
+        judging.start();
         try {
             loop();
         } finally {
             stopDbThread();
+            joinQuietly(judging);
+        }
+    }
+
+    /**
+     * Once per status period: the judge takes or keeps its lease and reads what was written since
+     * (on its own thread, so a long backlog never holds up the worker's batches; it sleeps between turns).
+     */
+    private void judgeLoop() {
+        boolean failing = false;
+        while (!stopping()) {
+            try {
+                judge.judge();
+                failing = false;
+            } catch (RedisIoException e) {
+                if (!failing) {
+                    LOG.warn("sequence judge: {} (tries again every {} ms)", e.getMessage(), settings.statusIntervalMs());
+                }
+                failing = true;
+            } catch (RuntimeException e) {
+                LOG.error("sequence judge failed; lost-frame figures stop until the next turn", e);
+            }
+            await(settings.statusIntervalMs());
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join(DB_THREAD_STOP_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -502,17 +537,10 @@ final class Worker {
         if (consumer != null) {
             checkCapLoss();
         }
-        long resets = preparer.sequenceResets();
-        if (resets > resetsSeen) {
-            LOG.info("{} sequence counter(s) restarted without the time to match a loss (a node rebooted, or was"
-                    + " silent for over 256 cycles): not counted as lost frames ({} since start)", resets - resetsSeen,
-                    resets);
-            resetsSeen = resets;
-        }
         long pending = consumer == null ? 0 : consumer.pendingCount();
         long lag = consumer == null ? -1 : consumer.lag();
         WorkerStatus.Snapshot s = counters.snapshot(settings.consumer().consumer(), pending, lag,
-                preparer.invalidReadings(), preparer.lostFramesByNode(), wallClockMillis.getAsLong(),
+                preparer.invalidReadings(), judge.lostFramesByNode(), wallClockMillis.getAsLong(),
                 nanoClock.getAsLong());
         LOG.info("processed={} rate={}/s pending={} lag={} dead_lettered={} invalid_readings={} lost_frames={} "
                 + "lost_entries={} db={} batch_ms[prepare/db/live/ack]={}{}", s.processed(), String.format(java.util.Locale.ROOT, "%.0f", s.ratePerSec()),

@@ -91,8 +91,13 @@ public final class WorkerMain {
             if (!check.database(db) || !check.redis(jedis)) {
                 return 0;
             }
-            BatchPreparer preparer = new BatchPreparer(FrameDecoder.forFacility(profile), new FacilityProcessor(profile));
-            Worker worker = new Worker(settings, jedis, db, preparer, System::currentTimeMillis, System::nanoTime);
+            FrameDecoder decoder = FrameDecoder.forFacility(profile);
+            BatchPreparer preparer = new BatchPreparer(decoder, new FacilityProcessor(profile));
+            // the lease outlives three missed turns; a turn reads at most 200 000 entries
+            SequenceJudge judge = new SequenceJudge(jedis, settings.consumer(),
+                    Math.max(10_000, 3 * settings.statusIntervalMs()), 200_000, decoder,
+                    () -> new FacilityProcessor(profile));
+            Worker worker = new Worker(settings, jedis, db, preparer, judge, System::currentTimeMillis, System::nanoTime);
             exit.onSignal(worker::stop);
             worker.run();
         } catch (StartupCheck.Unusable e) {

@@ -89,6 +89,62 @@ class WorkerFaultsIT {
             Await.until(20_000, () -> jedis.xpending(StreamSchema.STREAM, "can-worker").getTotal() == 0,
                     () -> "entries left pending\n" + b.log());
             assertTrue(b.log().contains("claimed"), "worker b claimed the dead worker's entries:\n" + b.log());
+            // nothing was lost on the bus: two workers sharing the stream each saw gaps that were the
+            // other's frames (44-80 k "lost" before sequence gaps were judged once)
+            Await.until(20_000, () -> b.log().contains("judges sequence gaps for every worker"), b::log);
+            assertEquals("0", jedis.hget(WorkerStatus.KEY, "lost_frames_total"), b.log());
+        }
+    }
+
+    @Test
+    void twoWorkersReportAGapOnTheBusOnceAndNotEachOthersShare() {
+        PostgresCluster pg = TestServers.postgres();
+        String db = TestServers.newDatabase("worker_gaps");
+        String jdbc = pg.jdbcUrl(db);
+        // node 1 sends 3 000 rounds of PT100, BARO and SCD30, 10 ms apart; rounds 1 000..1 004 never
+        // reach the bus: each message's counter jumps by 6 after 6 of its periods, 5 frames x 3 messages
+        List<CanFrame> all = FacilityFrames.rounds(1, 3_000, System.currentTimeMillis() * 1000 - 200_000_000, 10_000);
+        List<CanFrame> sent = new ArrayList<>(all.subList(0, 3_000));
+        sent.addAll(all.subList(3_015, all.size()));
+        try (RedisServer redis = RedisServer.start(false); JedisPooled jedis = connect(redis);
+             WorkerProcess a = WorkerProcess.start(redis.url(), pg.url(db), "gap-a", "--batch", "50");
+             WorkerProcess b = WorkerProcess.start(redis.url(), pg.url(db), "gap-b", "--batch", "50")) {
+            // both read (a consumer exists in Redis only once it has been delivered something)
+            Await.until(60_000, () -> a.log().contains("processed=") && b.log().contains("processed="),
+                    () -> "both workers started\n" + a.log() + b.log());
+            for (int from = 0; from < sent.size(); from += 300) {
+                FacilityFrames.xadd(jedis, sent.subList(from, Math.min(sent.size(), from + 300)));
+                Processes.sleep(20);
+            }
+            Await.until(90_000, () -> Db.messages(jdbc) >= sent.size(), () -> Db.messages(jdbc) + "\n" + a.log());
+            assertTrue(consumers(jedis).containsAll(List.of("gap-a", "gap-b")), "both workers shared the stream: "
+                    + consumers(jedis));
+            Await.until(20_000, () -> "15".equals(jedis.hget(WorkerStatus.KEY, "lost_frames_total")),
+                    () -> "status " + jedis.hgetAll(WorkerStatus.KEY) + "\n" + a.log() + b.log());
+            assertEquals(Map.of("1", "15"), jedis.hgetAll("worker:lost_frames"));
+            assertEquals("{\"1\":15}", jedis.hget(WorkerStatus.KEY, "lost_frames"));
+            // the figure stays: every later status of either worker says the same
+            Processes.sleep(1_000);
+            assertEquals("15", jedis.hget(WorkerStatus.KEY, "lost_frames_total"));
+        }
+    }
+
+    /** Consumers of the worker group (XINFO CONSUMERS, raw reply); empty while the group does not exist yet. */
+    private static List<String> consumers(JedisPooled jedis) {
+        try {
+            List<String> names = new ArrayList<>();
+            for (Object c : (List<?>) jedis.sendCommand(redis.clients.jedis.Protocol.Command.XINFO, "CONSUMERS",
+                    StreamSchema.STREAM, "can-worker")) {
+                List<?> kv = (List<?>) c;
+                for (int i = 0; i + 1 < kv.size(); i += 2) {
+                    if ("name".equals(redis.clients.jedis.util.SafeEncoder.encode((byte[]) kv.get(i)))) {
+                        names.add(redis.clients.jedis.util.SafeEncoder.encode((byte[]) kv.get(i + 1)));
+                    }
+                }
+            }
+            return names;
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            return List.of();
         }
     }
 
