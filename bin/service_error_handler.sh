@@ -11,7 +11,7 @@
 # Usage: service_error_handler.sh UNIT        report UNIT's failure (what the unit runs)
 #        service_error_handler.sh --watch     the desktop watcher (in the user's X session)
 #        service_error_handler.sh --window FILE   show FILE in a terminal window now
-# Environment: CEA_FAILURE_LOG (/var/lib/cea/service-failures.log), REDIS_URL, CEA_RUN_DIR (/run/cea),
+# Environment: CEA_FAILURE_LOG (/var/lib/cea/service-failures.log), REDIS_URL (no password there: user cea-monitor with REDIS_MONITOR_PASSWORD), CEA_RUN_DIR (/run/cea),
 #   CEA_TERMINAL (a terminal emulator to prefer), DISPLAY/XAUTHORITY (--watch, --window).
 # Exit status: 0 reported (or watching until stopped), 1 a window could not be opened, 2 usage.
 set -uo pipefail
@@ -103,13 +103,17 @@ fi
 if command -v redis-cli >/dev/null 2>&1; then
   # the password goes by environment (REDISCLI_AUTH), never in argv
   url=${REDIS_URL:-redis://127.0.0.1:6379}
-  auth=
+  # (redis-cli reads redis://NAME@host as a password: the user goes by --user)
+  auth= ruser=()
   if [[ $url =~ ^(rediss?://)([^@/]*)@(.*)$ ]]; then
     info=${BASH_REMATCH[2]} url=${BASH_REMATCH[1]}${BASH_REMATCH[3]}
-    if [[ $info == *:* ]]; then auth=${info#*:}; [ -n "${info%%:*}" ] && url=${BASH_REMATCH[1]}${info%%:*}@${BASH_REMATCH[3]}; else auth=$info; fi
+    if [[ $info == *:* ]]; then auth=${info#*:}; [ -n "${info%%:*}" ] && ruser=(--user "${info%%:*}"); else auth=$info; fi
+  elif [ -n "${REDIS_MONITOR_PASSWORD:-}" ]; then
+    # no password in the URL: the monitors' ACL user, which may LPUSH/LTRIM service:failures (etc/redis-users.conf)
+    auth=$REDIS_MONITOR_PASSWORD ruser=(--user cea-monitor)
   fi
-  REDISCLI_AUTH=$auth redis-cli --no-auth-warning -u "$url" LPUSH service:failures "$msg" >/dev/null 2>&1 \
-    && REDISCLI_AUTH=$auth redis-cli --no-auth-warning -u "$url" LTRIM service:failures 0 99 >/dev/null 2>&1
+  REDISCLI_AUTH=$auth redis-cli --no-auth-warning -u "$url" "${ruser[@]}" LPUSH service:failures "$msg" >/dev/null 2>&1 \
+    && REDISCLI_AUTH=$auth redis-cli --no-auth-warning -u "$url" "${ruser[@]}" LTRIM service:failures 0 99 >/dev/null 2>&1
 fi
 text="CEA service failed: $unit
 When:     $when (UTC)

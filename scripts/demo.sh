@@ -11,6 +11,9 @@
 # CEA_DEMO_REDIS_PORT (6390), API_LISTEN (127.0.0.1:8000), CEA_DEMO_SIM_SPEED (1 = real time),
 # CEA_DEMO_NO_BUILD=1 (skip the build, e.g. when it was just built).
 # Logs: var/log/{build,redis,scanner,worker,api}.log.
+# Redis users: as on the Pi, each tool logs in as its own ACL user (etc/redis-users.conf); the passwords are
+# random, made once in var/demo.env (0600), given to redis-server by bin/cea-redis-auth (var/redis/cea-auth.conf)
+# and to the tools by environment. Monitors: (set -a; . var/demo.env; bin/monitor_redis_backend.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -44,6 +47,25 @@ if port_busy "$api_listen"; then
 fi
 
 mkdir -p "$root/var/redis" "$root/var/spool"
+demo_env="$root/var/demo.env"
+if [ ! -s "$demo_env" ]; then
+  (umask 077
+   {
+     echo "# make demo: Redis passwords (random, made once; rm this file for new ones)"
+     echo "REDIS_URL=$redis_url"
+     for v in REDIS_PASSWORD REDIS_SCANNER_PASSWORD REDIS_WORKER_PASSWORD REDIS_API_PASSWORD REDIS_AUTOMATION_PASSWORD \
+              REDIS_MONITOR_PASSWORD; do
+       echo "$v=$(head -c 24 /dev/urandom | base64 | tr -d '\n' | tr '+/' '-_')"
+     done
+   } > "$demo_env")
+fi
+sed -i "s|^REDIS_URL=.*|REDIS_URL=$redis_url|" "$demo_env"
+CEA_ENV_FILE="$demo_env" bin/cea-redis-auth "$root/var/redis/cea-auth.conf" || { say "cea-redis-auth failed"; exit 1; }
+set -a
+# shellcheck disable=SC1090
+. "$demo_env"
+set +a
+export REDISCLI_AUTH=$REDIS_PASSWORD
 names=() pids=()
 
 # Each child runs in its own session (setsid), so the terminal's Ctrl+C reaches only this script,
@@ -81,9 +103,10 @@ trap stop_all EXIT
 # "Error 130"; a process that had to be killed is reported by stop_all (exit 1)
 trap 'exit 0' INT TERM
 
-start redis redis-server "$root/etc/redis.conf" --port "$redis_port" --dir "$root/var/redis"
+start redis redis-server "$root/etc/redis.conf" --port "$redis_port" --dir "$root/var/redis" \
+  --include "$root/var/redis/cea-auth.conf"
 for _ in $(seq 1 100); do
-  redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break
+  redis-cli --no-auth-warning -p "$redis_port" ping 2>/dev/null | grep -q PONG && break
   kill -0 "${pids[0]}" 2>/dev/null || { say "redis-server failed:"; tail -n 20 "$logs/redis.log" >&2; exit 1; }
   sleep 0.1
 done
@@ -108,9 +131,10 @@ cat >&2 <<MSG
   CEA demo running:
     dashboard  $url
     API        ${url}api/sensors   ${url}health   ${url}metrics   (docs/API.md)
-    Redis      $redis_url (data in var/redis)
+    Redis      $redis_url (data in var/redis; users and passwords: var/demo.env, etc/redis-users.conf)
     database   $db_shown
     logs       var/log/{redis,scanner,worker,api}.log
+    monitor    (set -a; . var/demo.env; bin/monitor_redis_backend.sh)
 
   Press Ctrl+C to stop everything.
 

@@ -43,6 +43,17 @@ done
 # one; CEA_NO_CDS=1 skips the ~15 s training run)
 [ "${CEA_NO_CDS:-0}" = 1 ] || "$root/scripts/cds-archives.sh" "$prefix" || echo "install: no class-data-sharing archives (the services start without them)" >&2
 [ -f "$etc/cea/cea.env" ] || install -m 0640 -o root -g cea "$root/etc/cea.env.example" "$etc/cea/cea.env"
+# Redis ACL passwords (etc/redis-users.conf, DESIGN.md "Redis users"): a random one for each that cea.env
+# lacks, leaves empty or leaves CHANGE_ME; cea-redis-auth gives them to redis-server at its next start
+for v in REDIS_PASSWORD REDIS_SCANNER_PASSWORD REDIS_WORKER_PASSWORD REDIS_API_PASSWORD REDIS_AUTOMATION_PASSWORD \
+         REDIS_MONITOR_PASSWORD; do
+  if ! grep -Eq "^[[:space:]]*$v=.+" "$etc/cea/cea.env" || grep -Eq "^[[:space:]]*$v=[\"']?CHANGE_ME[\"']?[[:space:]]*$" "$etc/cea/cea.env"; then
+    pw=$(head -c 24 /dev/urandom | base64 | tr -d '\n' | tr '+/' '-_')
+    sed -i "/^[[:space:]]*$v=/d" "$etc/cea/cea.env"
+    echo "$v=$pw" >> "$etc/cea/cea.env"
+    echo "cea.env: $v set to a random password"
+  fi
+done
 # an older install made it cea-owned: take it back
 chown root:cea "$etc/cea/cea.env" && chmod 0640 "$etc/cea/cea.env"
 chown cea:cea /var/lib/cea && chmod 0750 /var/lib/cea

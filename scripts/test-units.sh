@@ -83,6 +83,20 @@ fi
 : > "$work/empty"
 expect "cea-redis-auth without password" 0 '' -- env CEA_ENV_FILE="$work/empty" "$root/bin/cea-redis-auth" "$work/auth2.conf"
 grep -q requirepass "$work/auth2.conf" && fail "cea-redis-auth wrote a password that is not set" || pass "cea-redis-auth no password"
+printf 'REDIS_PASSWORD=adm\nREDIS_SCANNER_PASSWORD=scan-1\nREDIS_API_PASSWORD="api-2"\n' > "$work/users.env"
+expect "cea-redis-auth writes the ACL users" 0 '' -- env CEA_ENV_FILE="$work/users.env" "$root/bin/cea-redis-auth" "$work/users.conf"
+scan_hash=$(printf '%s' scan-1 | sha256sum | cut -d' ' -f1)
+if grep -q "^user cea-scanner reset on #$scan_hash .*+xadd .*~can:raw" "$work/users.conf" \
+   && grep -q '^user cea-api reset on #' "$work/users.conf" && grep -qx 'user cea-worker reset off' "$work/users.conf" \
+   && grep -qx 'requirepass adm' "$work/users.conf" && ! grep -q 'scan-1\|api-2' "$work/users.conf"; then
+  pass "cea-redis-auth: hashed passwords, exact rules, users without a password off"
+else
+  fail "cea-redis-auth users: $(cat "$work/users.conf")"
+fi
+printf 'REDIS_WORKER_PASSWORD=w-1\n' > "$work/noadmin.env"
+env CEA_ENV_FILE="$work/noadmin.env" "$root/bin/cea-redis-auth" "$work/noadmin.conf" >/dev/null 2>&1
+grep -qx 'user default off' "$work/noadmin.conf" && pass "cea-redis-auth: no admin password, default user off" \
+  || fail "cea-redis-auth without REDIS_PASSWORD: $(cat "$work/noadmin.conf")"
 printf 'REDIS_PASSWORD=a b\n' > "$work/bad"
 expect "cea-redis-auth refuses a space" 2 'contains a space' -- env CEA_ENV_FILE="$work/bad" "$root/bin/cea-redis-auth" "$work/auth3.conf"
 

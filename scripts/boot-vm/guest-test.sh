@@ -69,7 +69,7 @@ if [ "$phase" = first ]; then
   check "make install" bash -c "make -s install > $C/install.log 2>&1"
   check "/etc/cea/cea.env root:cea 0640" test "$(stat -c '%U:%G %a' /etc/cea/cea.env)" = "root:cea 640"
   sed -i -e "s|^CAN_IFACE=.*|CAN_IFACE=vcan0|" \
-    -e "s|^REDIS_URL=.*|REDIS_URL=redis://:$REDIS_PW@127.0.0.1:6379\nREDIS_PASSWORD=$REDIS_PW|" \
+    -e "s|^REDIS_PASSWORD=.*|REDIS_PASSWORD=$REDIS_PW|" \
     -e "s|cea_writer:CHANGE_ME|cea_writer:$PGPASSWORD_W|; s|cea_reader:CHANGE_ME|cea_reader:$PGPASSWORD_R|" \
     -e "s|^CEA_READER_PASSWORD=.*|CEA_READER_PASSWORD=$PGPASSWORD_R|" /etc/cea/cea.env
   # emulated CPU: C1 only, so the four JVMs start in tens of seconds rather than minutes
@@ -87,6 +87,9 @@ if [ "$phase" = first ]; then
   check "start order postgresql, redis, can-setup -> scanner -> worker -> api -> automation" show_order
   check "can-setup configured vcan0 (txqueuelen 1000)" bash -c "ip link show vcan0 | grep -q 'qlen 1000'"
   check "no secret in any argv (ps)" bash -c "! ps -eo args | grep -v grep | grep -E '$PGPASSWORD_W|$PGPASSWORD_R|$REDIS_PW'"
+  check "make install gave every Redis service user a password" bash -c "grep -Ec '^REDIS_(SCANNER|WORKER|API|AUTOMATION|MONITOR)_PASSWORD=[A-Za-z0-9_-]{32}$' /etc/cea/cea.env | grep -qx 5"
+  check "each service logged in to Redis as its own ACL user" bash -c "c=\$(REDISCLI_AUTH=$REDIS_PW redis-cli --no-auth-warning -p 6379 CLIENT LIST); for u in cea-scanner cea-worker cea-api cea-automation; do grep -q \"user=\$u \" <<< \"\$c\" || exit 1; done"
+  check "Redis refused no command of the services (ACL LOG empty)" bash -c "[ -z \"\$(REDISCLI_AUTH=$REDIS_PW redis-cli --no-auth-warning -p 6379 ACL LOG)\" ]"
   check "can-api's environment has the reader URL only" bash -c "tr '\0' '\n' < /proc/$(main_pid can-api)/environ | grep -q '^DB_URL=postgresql://cea_reader' && ! tr '\0' '\n' < /proc/$(main_pid can-api)/environ | grep -q cea_writer"
 
   sent=0

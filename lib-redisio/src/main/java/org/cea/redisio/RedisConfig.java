@@ -89,6 +89,38 @@ public record RedisConfig(String host, int port, String user, String password, i
                 "rediss".equals(scheme), DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SOCKET_TIMEOUT_MS);
     }
 
+    /**
+     * The credentials of a service's own ACL user (DESIGN.md, "Redis users"): when this URL carries no
+     * password and the environment has {@code REDIS_<SERVICE>_PASSWORD} (e.g. {@code
+     * REDIS_SCANNER_PASSWORD}), a copy that logs in as user {@code cea-<service>} with it; otherwise
+     * this config unchanged, so credentials written in the URL always win.
+     *
+     * @param service the service's name, lower case letters ({@code scanner}, {@code worker}, {@code api},
+     *                {@code automation}, {@code monitor})
+     * @param env     the environment to read the password from
+     * @throws IllegalArgumentException if the service name is not lower-case letters
+     */
+    public RedisConfig withServiceUser(String service, java.util.Map<String, String> env) {
+        if (service == null || !service.matches("[a-z]+")) {
+            throw new IllegalArgumentException("redis service name must be lower-case letters, was '" + service + "'");
+        }
+        String pw = env.get(passwordVariable(service));
+        if (password != null || pw == null || pw.isEmpty()) {
+            return this;
+        }
+        return new RedisConfig(host, port, userName(service), pw, database, ssl, connectTimeoutMs, socketTimeoutMs);
+    }
+
+    /** {@code REDIS_<SERVICE>_PASSWORD}: the environment variable holding a service user's password. */
+    public static String passwordVariable(String service) {
+        return "REDIS_" + service.toUpperCase(java.util.Locale.ROOT) + "_PASSWORD";
+    }
+
+    /** {@code cea-<service>}: the ACL user of a service ({@code etc/redis-users.conf}). */
+    public static String userName(String service) {
+        return "cea-" + service;
+    }
+
     /** A copy with another socket timeout (e.g. above a XREADGROUP BLOCK time). */
     public RedisConfig withSocketTimeoutMs(int ms) {
         return new RedisConfig(host, port, user, password, database, ssl, connectTimeoutMs, ms);

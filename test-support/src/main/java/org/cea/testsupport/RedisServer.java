@@ -20,21 +20,32 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean appendOnly;
+    private final Path include;
     private Process process;
     private boolean closed;
 
-    private RedisServer(int port, Path dir, boolean appendOnly) {
+    private RedisServer(int port, Path dir, boolean appendOnly, Path include) {
         this.port = port;
         this.dir = dir;
         this.appendOnly = appendOnly;
+        this.include = include;
     }
 
     /** Starts a server; with {@code appendOnly} every write is fsync'd to the AOF (survives kill -9). */
     public static RedisServer start(boolean appendOnly) {
+        return start(appendOnly, null);
+    }
+
+    /**
+     * Starts a server that also reads the config file {@code include} (e.g. the ACL users written by
+     * bin/cea-redis-auth); with a password on the default user, {@link #command} answers NOAUTH, so
+     * talk to it through a client that logs in.
+     */
+    public static RedisServer start(boolean appendOnly, Path include) {
         if (Processes.onPath("redis-server") == null) {
             throw new IllegalStateException("redis-server not found: run 'make deps' (apt-get install redis-server)");
         }
-        RedisServer s = new RedisServer(Processes.freePort(), Processes.tempDir("cea-redis-"), appendOnly);
+        RedisServer s = new RedisServer(Processes.freePort(), Processes.tempDir("cea-redis-"), appendOnly, include);
         s.startProcess();
         return s;
     }
@@ -69,6 +80,9 @@ public final class RedisServer implements AutoCloseable {
                 "--dir", dir.toString(), "--daemonize", "no", "--save", "",
                 "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "always",
                 "--logfile", dir.resolve("redis.log").toString()));
+        if (include != null) {
+            cmd.addAll(List.of("--include", include.toAbsolutePath().toString()));
+        }
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.out").toFile()).start();
@@ -158,7 +172,8 @@ public final class RedisServer implements AutoCloseable {
                 throw new IllegalStateException("redis-server exited with " + process.exitValue() + ", see " + dir);
             }
             try {
-                if (command("PING").startsWith("+PONG")) {
+                String pong = command("PING");
+                if (pong.startsWith("+PONG") || pong.startsWith("-NOAUTH")) {
                     return;
                 }
             } catch (IllegalStateException notYet) {

@@ -68,7 +68,7 @@ final class ActuatorMain {
         String url = o.has(redis) ? o.valueOf(redis) : System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
         RedisConfig rc;
         try {
-            rc = RedisConfig.fromUrl(url).withSocketTimeoutMs(5_000);
+            rc = RedisConfig.fromUrl(url).withServiceUser("automation", System.getenv()).withSocketTimeoutMs(5_000);
         } catch (IllegalArgumentException e) {
             err.println("cea-actuator: " + e.getMessage());
             return 2;

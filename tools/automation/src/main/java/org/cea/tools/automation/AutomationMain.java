@@ -86,7 +86,8 @@ public final class AutomationMain {
                 throw new IllegalArgumentException("unexpected argument '" + o.nonOptionArguments().get(0) + "'");
             }
             checkOnly = o.has(check);
-            RedisConfig rc = RedisConfig.fromUrl(pick(o, redis, "REDIS_URL", "redis://127.0.0.1:6379")).withSocketTimeoutMs(3_000);
+            RedisConfig rc = RedisConfig.fromUrl(pick(o, redis, "REDIS_URL", "redis://127.0.0.1:6379"))
+                    .withServiceUser("automation", System.getenv()).withSocketTimeoutMs(3_000);
             String metricsAt = pick(o, metrics, "AUTOMATION_METRICS_LISTEN", "127.0.0.1:9310");
             Path etc = etcDir();
             Path facilityJson = Path.of(pick(o, facility, null, etc.resolve(FacilityProfile.FACILITY_JSON).toString()));

@@ -92,7 +92,8 @@ public final class ConsistencyCli {
      * @param args     flags
      * @param out      the report
      * @param err      usage, progress, warnings and the one-line error
-     * @param env      environment ({@code CEA_DB_URL}, {@code DB_URL_READER}, {@code DB_URL}, {@code REDIS_URL})
+     * @param env      environment ({@code CEA_DB_URL}, {@code DB_URL_READER}, {@code DB_URL}, {@code REDIS_URL},
+     *                 {@code REDIS_MONITOR_PASSWORD})
      * @param terminal stderr is a terminal: draw a progress bar
      * @return the exit status
      */
@@ -113,7 +114,7 @@ public final class ConsistencyCli {
             usage(err);
             return USAGE;
         }
-        return execute(config, out, err, terminal);
+        return execute(config, env, out, err, terminal);
     }
 
     private ConsistencyConfig config(OptionSet o, Map<String, String> env) {
@@ -150,9 +151,10 @@ public final class ConsistencyCli {
         return fallback;
     }
 
-    private int execute(ConsistencyConfig c, PrintStream out, PrintStream err, boolean terminal) {
+    private int execute(ConsistencyConfig c, Map<String, String> env, PrintStream out, PrintStream err, boolean terminal) {
         long start = nanos.getAsLong();
-        Recorder recorder = c.redisUrl() == null ? null : new Recorder(RedisConfig.fromUrl(c.redisUrl()), err);
+        Recorder recorder = c.redisUrl() == null ? null : new Recorder(RedisConfig.fromUrl(c.redisUrl())
+                .withServiceUser("monitor", env), err);
         try (MinuteDigests l = MinuteDigests.open(c.legacy());
              DatabaseReaders readers = DatabaseReaders.open(c.database(), DatabaseReaders.CONNECTIONS)) {
             MinuteDigests d = readers.first();

@@ -142,7 +142,7 @@ public final class MonitorMain {
             String env = System.getenv("REDIS_URL");
             String url = o.has(redisUrl) ? o.valueOf(redisUrl)
                     : env != null && !env.isBlank() ? env : "redis://127.0.0.1:6379";
-            return RedisConfig.fromUrl(url).withSocketTimeoutMs(2_000);
+            return RedisConfig.fromUrl(url).withServiceUser("monitor", System.getenv()).withSocketTimeoutMs(2_000);
         }
 
         abstract String synopsis();

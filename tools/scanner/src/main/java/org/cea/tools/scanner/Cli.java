@@ -146,7 +146,7 @@ final class Cli {
         RedisConfig redis = null;
         if (!o.has(noStream)) {
             String url = o.has(redisUrl) ? o.valueOf(redisUrl) : env.getOrDefault("REDIS_URL", o.valueOf(redisUrl));
-            redis = RedisConfig.fromUrl(url).withSocketTimeoutMs(2_000);
+            redis = RedisConfig.fromUrl(url).withServiceUser("scanner", env).withSocketTimeoutMs(2_000);
         }
         String db = o.has(noDb) ? null : o.has(dbUrl) ? o.valueOf(dbUrl) : env.getOrDefault("CEA_DB_URL", DEFAULT_DB);
         refuseTheWorkersDatabase(db, env.get("DB_URL"));

@@ -160,7 +160,7 @@ public final class WorkerMain {
             String name = o.has(consumer) ? o.valueOf(consumer) : ConsumerConfig.defaultConsumerName();
             ConsumerConfig cc = new ConsumerConfig(StreamSchema.STREAM, o.valueOf(group), name, o.valueOf(batch),
                     o.valueOf(blockMs), o.valueOf(claimIdleMs), o.valueOf(maxDeliveries));
-            RedisConfig rc = RedisConfig.fromUrl(redis);
+            RedisConfig rc = RedisConfig.fromUrl(redis).withServiceUser("worker", System.getenv());
             rc = rc.withSocketTimeoutMs(Math.max(rc.socketTimeoutMs(), StreamConsumer.minSocketTimeoutMs(cc)));
             Path etc = etcDir();
             Path dbcFile = o.has(dbc) ? Path.of(o.valueOf(dbc)) : etc.resolve(FacilityProfile.DBC_FILE);
