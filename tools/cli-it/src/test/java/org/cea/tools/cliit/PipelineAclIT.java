@@ -197,6 +197,9 @@ class PipelineAclIT {
             assertTrue(mon.exit() == 0 || mon.exit() == 3, mon.toString());
             assertTrue(mon.out().contains("redis: ok"), mon.toString());
             assertTrue(mon.out().contains("processed " + frames), mon.toString());
+            // scanner:status, written by the scanner as cea-scanner, read by the monitor as cea-monitor
+            assertTrue(mon.out().contains("scanner sim: updated"), mon.toString());
+            assertTrue(mon.out().contains("  frames " + frames + " · clock jumps 0"), mon.toString());
             Map<String, String> fail = envOf("monitor");
             fail.put("CEA_FAILURE_LOG", dir.resolve("failures.log").toString());
             fail.put("CEA_RUN_DIR", dir.resolve("run").toString());

@@ -16,6 +16,7 @@ import org.cea.redisio.LiveStateReader;
 import org.cea.redisio.LiveValue;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.RedisIoException;
+import org.cea.redisio.ScannerStatus;
 import org.cea.redisio.StreamSchema;
 import org.cea.redisio.WorkerStatus;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ final class RedisCollector implements AutoCloseable {
     private final LiveStateReader live;
     private final WorkerStatus status;
     private final ActiveAlerts alerts;
+    private final ScannerStatus scannerStatus;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -73,6 +75,7 @@ final class RedisCollector implements AutoCloseable {
         this.live = new LiveStateReader(jedis);
         this.status = new WorkerStatus(jedis);
         this.alerts = new ActiveAlerts(jedis);
+        this.scannerStatus = new ScannerStatus(jedis);
     }
 
     /**
@@ -98,7 +101,9 @@ final class RedisCollector implements AutoCloseable {
                 rows.add(new RedisSnapshot.Sensor(s.name(), s.unit(), values.get(s.name())));
             }
             List<Alert> active = part(AlertKeys.ACTIVE, alerts::read, List.of(), problems);
-            return new RedisSnapshot(config.maskedUrl(), now, null, worker, raw, dead, rows, failed, problems, active);
+            Map<String, String> scanner = part(ScannerStatus.KEY, scannerStatus::read, Map.of(), problems);
+            return new RedisSnapshot(config.maskedUrl(), now, null, worker, raw, dead, rows, failed, problems, active,
+                    scanner);
         } catch (RedisIoException | JedisException e) {
             LOG.debug("redis {} unavailable", config.maskedUrl(), e);
             return RedisSnapshot.down(config.maskedUrl(), now, Text.describe(e));

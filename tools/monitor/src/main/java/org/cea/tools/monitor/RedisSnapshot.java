@@ -19,10 +19,18 @@ import org.cea.redisio.LiveValue;
  * @param failures      the newest entries of list {@code service:failures}, newest first
  * @param problems      keys Redis refused to read (their sections are shown empty), with the reason
  * @param alerts        the active alerts ({@code alerts:active}), critical first
+ * @param scannerStatus the {@code scanner:status} hash as stored (empty when no scanner reported)
  */
 record RedisSnapshot(String target, long takenAtMillis, String error, Map<String, String> workerStatus,
                      long rawLength, long deadLength, List<Sensor> sensors, List<String> failures,
-                     List<String> problems, List<Alert> alerts) {
+                     List<String> problems, List<Alert> alerts, Map<String, String> scannerStatus) {
+    /** A snapshot without a scanner status. */
+    RedisSnapshot(String target, long takenAtMillis, String error, Map<String, String> workerStatus, long rawLength,
+                  long deadLength, List<Sensor> sensors, List<String> failures, List<String> problems, List<Alert> alerts) {
+        this(target, takenAtMillis, error, workerStatus, rawLength, deadLength, sensors, failures, problems, alerts,
+                Map.of());
+    }
+
     /** A snapshot without alerts. */
     RedisSnapshot(String target, long takenAtMillis, String error, Map<String, String> workerStatus, long rawLength,
                   long deadLength, List<Sensor> sensors, List<String> failures, List<String> problems) {
@@ -32,6 +40,7 @@ record RedisSnapshot(String target, long takenAtMillis, String error, Map<String
     /** Copies the collections and checks the lengths. */
     RedisSnapshot {
         alerts = List.copyOf(alerts);
+        scannerStatus = Map.copyOf(scannerStatus);
         Objects.requireNonNull(target, "target");
         workerStatus = Map.copyOf(workerStatus);
         sensors = List.copyOf(sensors);

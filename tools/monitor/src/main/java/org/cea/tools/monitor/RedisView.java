@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.cea.redisio.LiveKeys;
+import org.cea.redisio.ScannerStatus;
 import org.cea.redisio.WorkerStatus;
 
 /** The Redis + backend status screen as lines: a pure function of a {@link RedisSnapshot}. */
@@ -43,6 +44,7 @@ final class RedisView {
         alerts(s, zone, out);
         out.add("");
         worker(s.workerStatus(), s.takenAtMillis(), out);
+        scanner(s.scannerStatus(), s.takenAtMillis(), zone, out);
         out.add("");
         failures(s, out);
         out.add("");
@@ -75,6 +77,28 @@ final class RedisView {
         String error = w.getOrDefault("last_error", "");
         out.add("  db " + ("down".equalsIgnoreCase(db) ? "DOWN" : field(w, "db")) + " · last error: "
                 + (error.isBlank() ? "none" : error));
+    }
+
+    /**
+     * The scanner's status, when it wrote one (a scanner with Redis does every 5 s): its age, frames
+     * and the wall-clock jumps it saw, the newest with size, direction and time.
+     */
+    private static void scanner(Map<String, String> sc, long now, ZoneId zone, List<String> out) {
+        if (sc.isEmpty()) {
+            return;
+        }
+        Long updated = parseLong(sc.get("updated_at"));
+        String age = updated == null ? "updated_at unreadable ('" + field(sc, "updated_at") + "') — STALE"
+                : "updated " + Text.age(now - updated) + " ago" + (now - updated > ScannerStatus.STALE_MS
+                        ? " — STALE (no update for more than " + ScannerStatus.STALE_MS / 1000 + " s: is can-scanner running?)"
+                        : "");
+        out.add("scanner " + field(sc, "source") + ": " + age);
+        String jumps = sc.getOrDefault("clock_jumps", "0");
+        Long at = parseLong(sc.get("clock_jump_at"));
+        out.add("  frames " + field(sc, "frames") + " · clock jumps " + jumps + ("0".equals(jumps) ? ""
+                : " — CLOCK JUMPED, last " + field(sc, "clock_jump_last")
+                        + (at == null ? "" : " at " + Text.stamp(at, zone))
+                        + " (timestamps across it are not comparable)"));
     }
 
     /** Active alerts (only when there are any): critical first, with state, age and the grower's sentence. */

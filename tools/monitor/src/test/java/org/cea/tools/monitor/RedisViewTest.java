@@ -123,4 +123,24 @@ class RedisViewTest {
                 List.of(new RedisSnapshot.Sensor("co2_v", "ppm", null)), List.of(), List.of());
         assertFalse(stale.healthy(), "a stale sensor is degraded");
     }
+
+    @Test
+    void showsTheScannerStatusWithItsClockJumps() {
+        Map<String, String> scanner = Map.of("source", "socketcan:can0", "frames", "5400", "clock_jumps", "2",
+                "clock_jump_last", "3600.000 s backward", "clock_jump_at", Long.toString(NOW - 60_000),
+                "updated_at", Long.toString(NOW - 2_000));
+        RedisSnapshot s = new RedisSnapshot("redis://h:1/0", NOW, null, Map.of(), 0, 0, List.of(), List.of(), List.of(),
+                List.of(), scanner);
+        List<String> lines = RedisView.render(s, UTC);
+        assertEquals(List.of("worker: no worker:status hash — is can-worker running?",
+                "scanner socketcan:can0: updated 2.0 s ago",
+                "  frames 5400 · clock jumps 2 — CLOCK JUMPED, last 3600.000 s backward at 2025-12-31 23:59:00 UTC"
+                        + " (timestamps across it are not comparable)"), lines.subList(3, 6));
+        Map<String, String> calm = Map.of("source", "sim", "frames", "10", "clock_jumps", "0", "clock_jump_last", "",
+                "clock_jump_at", "", "updated_at", Long.toString(NOW - 40_000));
+        List<String> quiet = RedisView.render(new RedisSnapshot("redis://h:1/0", NOW, null, Map.of(), 0, 0, List.of(),
+                List.of(), List.of(), List.of(), calm), UTC);
+        assertEquals(List.of("scanner sim: updated 40 s ago — STALE (no update for more than 30 s: is can-scanner running?)",
+                "  frames 10 · clock jumps 0"), quiet.subList(4, 6));
+    }
 }

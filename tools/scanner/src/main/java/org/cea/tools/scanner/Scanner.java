@@ -17,8 +17,11 @@ import org.cea.candecode.DecodeResult;
 import org.cea.candecode.FrameDecoder;
 import org.cea.candecode.UnknownFrame;
 import org.cea.candecode.facility.FacilityProfile;
+import org.cea.redisio.ClockJumpDetector;
+import org.cea.redisio.ScannerStatus;
 import org.cea.redisio.Spool;
 import org.cea.redisio.StreamPublisher;
+import org.cea.redisio.TimeSource;
 import org.cea.tsdb.Store;
 import org.cea.tsdb.StoreUnavailableException;
 import org.slf4j.Logger;
@@ -27,7 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One scanner run: the calling thread reads the source, decodes, prints the console line and
  * hands each frame to two queues; {@code scanner-stream} feeds the stream (and debug) sinks,
- * {@code scanner-db} the legacy database write, {@code scanner-stats} prints the stats line.
+ * {@code scanner-db} the legacy database write, {@code scanner-stats} prints the stats line,
+ * {@code scanner-status} writes {@code scanner:status}. The source loop also watches the wall clock
+ * against the monotonic clock ({@link ClockJumpDetector}): a jump is one WARN line, counted in the
+ * stats line and the status hash.
  * {@link #stop()} (SIGTERM) ends the source loop; queued frames are then flushed and every
  * thread joined before {@link #run} returns.
  */
@@ -39,10 +45,17 @@ final class Scanner {
     private static final CanFrame END_FRAME = CanFrame.standard(0, new byte[0], 0);
     private static final DecodeResult END_RESULT = new UnknownFrame(END_FRAME);
     private static final long JOIN_MS = 4_000;
+    /** How often the source loop compares the clocks, nanoseconds. */
+    private static final long CLOCK_CHECK_NS = 100_000_000L;
+    /** How often {@code scanner:status} is written, milliseconds. */
+    static final long STATUS_INTERVAL_MS = 5_000;
 
     private final ScannerOptions opt;
     private final PrintStream out;
     private final PrintStream err;
+    private final TimeSource time;
+    private final ClockJumpDetector clock;
+    private final long clockJumpMs;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong dbDropped = new AtomicLong();
@@ -56,9 +69,21 @@ final class Scanner {
     private volatile Path spoolFile;
 
     Scanner(ScannerOptions opt, PrintStream out, PrintStream err) {
+        this(opt, out, err, TimeSource.system(), ClockJumpDetector.DEFAULT_THRESHOLD_MS);
+    }
+
+    /**
+     * A run with the given clocks (tests step the wall clock) and clock-jump threshold.
+     *
+     * @param clockJumpMs smallest wall-clock step reported, milliseconds &gt;= 1
+     */
+    Scanner(ScannerOptions opt, PrintStream out, PrintStream err, TimeSource time, long clockJumpMs) {
         this.opt = opt;
         this.out = out;
         this.err = err;
+        this.time = time;
+        this.clock = new ClockJumpDetector(time, clockJumpMs);
+        this.clockJumpMs = clockJumpMs;
     }
 
     /** Asks the run to end: the source loop stops, queued frames are flushed. */
@@ -89,8 +114,16 @@ final class Scanner {
             Thread streamThread = thread("scanner-stream", () -> streamLoop(sinks));
             Thread dbThread = opt.dbUrl() == null ? null : thread("scanner-db", openDb());
             Thread statsThread = opt.statsSeconds() > 0 ? thread("scanner-stats", this::statsLoop) : null;
-            sourceLoop(decoder);
-            finish(streamThread, dbThread, statsThread);
+            ScannerStatusWriter status = opt.redis() == null ? null : new ScannerStatusWriter(opt.redis(), this::status);
+            Thread statusThread = status == null ? null : thread("scanner-status", status);
+            try {
+                sourceLoop(decoder);
+                finish(streamThread, dbThread, statsThread);
+            } finally {
+                if (status != null) {
+                    status.stop(statusThread);
+                }
+            }
             long start = firstFrameNs;
             err.println(statsLine(start == 0 ? 0 : frames.get() * 1e9 / Math.max(1, System.nanoTime() - start))
                     + " (final; rate = average since the first frame, all sinks flushed)");
@@ -110,13 +143,13 @@ final class Scanner {
         String s = opt.source();
         try {
             if (s.startsWith("socketcan:")) {
-                return SocketCanSource.open(s.substring("socketcan:".length()), 200, Clocks::wallMicros);
+                return SocketCanSource.open(s.substring("socketcan:".length()), 200, time.wallMicros());
             }
             if (s.startsWith("candump:")) {
                 return CandumpSource.open(s.substring("candump:".length()), opt.speed(), opt.retime(), System::nanoTime,
-                        Clocks::wallMicros);
+                        time.wallMicros());
             }
-            return new SimSource(new FacilitySimulator(opt.sim()), opt.simSpeed(), System::nanoTime, Clocks::wallMicros);
+            return new SimSource(new FacilitySimulator(opt.sim()), opt.simSpeed(), System::nanoTime, time.wallMicros());
         } catch (RuntimeException e) {
             throw new StartupException(e.getMessage(), e);
         }
@@ -128,8 +161,8 @@ final class Scanner {
             if (opt.redis() != null) {
                 Spool spool = Spool.open(opt.spoolDir());
                 resources.add(spool);
-                publisher = new StreamPublisher(opt.redis(), opt.stream(), spool, System::nanoTime,
-                        System::currentTimeMillis);
+                publisher = new StreamPublisher(opt.redis(), opt.stream(), spool, time.monotonicNanos(),
+                        time::wallMillis);
                 spoolFile = spool.file();
                 sinks.add(new StreamSink(publisher));
                 LOG.info("stream {} on {}, spool {} ({} frames waiting)", opt.stream().stream(),
@@ -195,7 +228,13 @@ final class Scanner {
         ConsoleFormat console = new ConsoleFormat(ZoneId.systemDefault());
         long deadline = opt.durationMs() > 0 ? System.nanoTime() + opt.durationMs() * 1_000_000L : Long.MAX_VALUE;
         boolean dbDropLogged = false;
+        long nextClockCheck = time.monotonicNanos().getAsLong();
         while (!stop.get() && !sinkFailed) {
+            long mono = time.monotonicNanos().getAsLong();
+            if (mono - nextClockCheck >= 0) {
+                nextClockCheck = mono + CLOCK_CHECK_NS;
+                reportJump(clock.check());
+            }
             if (opt.count() > 0 && frames.get() >= opt.count()) {
                 break;
             }
@@ -235,6 +274,20 @@ final class Scanner {
             }
             frames.incrementAndGet();
         }
+    }
+
+    private void reportJump(ClockJumpDetector.Jump j) {
+        if (j != null) {
+            LOG.warn("wall clock jumped {} (against the monotonic clock, threshold {} ms; jump {} since start):"
+                    + " frames are stamped with the new time from now on, so timestamps before and after the step"
+                    + " are not comparable (README \"Clock jumps\")", j.describe(),
+                    clockJumpMs, clock.jumps());
+        }
+    }
+
+    /** What {@code scanner:status} shows now. */
+    private ScannerStatus.Snapshot status() {
+        return new ScannerStatus.Snapshot(opt.source(), frames.get(), clock.jumps(), clock.last(), time.wallMillis());
     }
 
     private void streamLoop(List<FrameSink> sinks) {
@@ -382,6 +435,10 @@ final class Scanner {
         }
         FrameSource src = source;
         sb.append(" | source errors ").append(src == null ? 0 : src.errors());
+        ClockJumpDetector.Jump j = clock.last();
+        if (j != null) {
+            sb.append(" | clock jumps ").append(clock.jumps()).append(" (last ").append(j.describe()).append(')');
+        }
         return sb.toString();
     }
 
