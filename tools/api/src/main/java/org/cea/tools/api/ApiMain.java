@@ -102,7 +102,8 @@ public final class ApiMain {
                     : env("API_ALLOWED_HOSTS", null), env("API_TOKEN", null), tokenPath == null ? null : Path.of(tokenPath),
                     o.has("allow-no-token") || "1".equals(env("API_ALLOW_NO_TOKEN", "0")));
             cfg = new ApiConfig((String) hp[0], (Integer) hp[1], RedisConfig.fromUrl(o.valueOf(redis))
-                    .withServiceUser("api", System.getenv()), dbUrl, facilityJson, dbcFile, Duration.ofMillis(o.valueOf(stale)), access);
+                    .withServiceUser("api", System.getenv()), dbUrl, facilityJson, dbcFile,
+                    Duration.ofMillis(o.valueOf(stale)), access);
         } catch (OptionException | IllegalArgumentException e) {
             err.println("can-api: " + e.getMessage());
             usage(p, err);
