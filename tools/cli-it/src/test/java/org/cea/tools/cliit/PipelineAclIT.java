@@ -153,6 +153,9 @@ class PipelineAclIT {
             assertTrue(e.getMessage().contains("can't access at least one of the keys"), e.getMessage());
         }
         try (Jedis j = service("monitor")) {
+            j.hset("consistency:status", "result", "equal"); // can-consistency's record (ConsistencyStatus.publish)
+            j.hgetAll("scanner:status");
+            refused(j, "HSET worker:status processed 1");
             refused(j, "SET sensor:x 1");
             refused(j, "XADD can:raw * id 0x101");
         }
