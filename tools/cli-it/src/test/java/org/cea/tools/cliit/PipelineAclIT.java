@@ -148,6 +148,8 @@ class PipelineAclIT {
         try (Jedis j = service("worker")) {
             refused(j, "XADD can:raw * id 0x101");
             refused(j, "SET alerts:active x");
+            refused(j, "SET can:raw x");
+            refused(j, "HSET scanner:status frames 1");
             JedisDataException e = assertThrows(JedisDataException.class,
                     () -> j.eval("return redis.call('XADD', KEYS[1], '*', 'a', '1')", 1, "can:raw"));
             assertTrue(e.getMessage().contains("can't access at least one of the keys"), e.getMessage());
