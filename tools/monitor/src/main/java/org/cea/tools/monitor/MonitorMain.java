@@ -224,7 +224,8 @@ public final class MonitorMain {
                     + "Redis + backend status: worker:status (STALE after 30 s), can:raw and can:dead lengths, every\n"
                     + "live sensor (stale after 10 s without a reading), newest service:failures, the parallel run's\n"
                     + "last comparison (consistency:status, from bin/can-consistency). q or Ctrl+C quits.\n"
-                    + "For make demo: --redis-url redis://127.0.0.1:6390 (or its CEA_DEMO_REDIS_PORT).";
+                    + "For make demo: --redis-url redis://127.0.0.1:6390 (or its CEA_DEMO_REDIS_PORT), with the\n"
+                    + "passwords of var/demo.env in the environment (user cea-monitor, REDIS_MONITOR_PASSWORD).";
         }
 
         @Override
