@@ -326,7 +326,7 @@ if [ "$up" != 1 ]; then
 fi
 base="http://127.0.0.1:$api_port"
 echo "bench-api: load generator ApiLoad (plain-socket HTTP/1.1 keep-alive, constant rate over 32 connections)"
-metrics() { (exec 3<>"/dev/tcp/127.0.0.1/$api_port"; printf 'GET /metrics HTTP/1.0\r\nHost: bench\r\n\r\n' >&3; cat <&3); }
+metrics() { (exec 3<>"/dev/tcp/127.0.0.1/$api_port"; printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3; cat <&3); }
 load sensors "$base/api/sensors" "${BENCH_RATE:-200}" 5 "${BENCH_SECONDS:-30}" >"$tmp/load.out" &
 load_pid=$!
 for _ in $(seq 1 300); do grep -q MEASURING "$tmp/load.out" && break; sleep 0.05; done

@@ -23,6 +23,8 @@ final class ApiServer implements AutoCloseable {
     static final String WS_PATH = "/ws/live";
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final int MAX_THREADS = 32;
+    /** SO_SNDBUF of accepted connections, bytes (Linux doubles it): 64 KiB still fills a LAN link. */
+    static final int SEND_BUFFER_BYTES = 64 * 1024;
     private final Server server;
     private final LiveHub hub;
     private final LiveState live;
@@ -85,6 +87,8 @@ final class ApiServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(cfg.host());
         connector.setPort(cfg.port());
+        // bounds the kernel's share of a client that stops reading (Linux autotunes up to 4 MB per socket)
+        connector.setAcceptedSendBufferSize(SEND_BUFFER_BYTES);
         server.addConnector(connector);
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
             container.setIdleTimeout(Duration.ofMinutes(10));

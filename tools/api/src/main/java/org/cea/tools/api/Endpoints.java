@@ -365,7 +365,8 @@ final class Endpoints {
         List<String> failing = new ArrayList<>();
         List<String> degraded = new ArrayList<>();
         Map<String, Object> body = Json.obj("status", null, "failing", failing, "degraded", degraded, "ts", clock.millis());
-        Map<String, Object> redis = Json.obj("ok", true, "live_subscription", hub.subscribed(), "ws_clients", hub.clients());
+        Map<String, Object> redis = Json.obj("ok", true, "live_subscription", hub.subscribed(), "ws_clients", hub.clients(),
+                "ws_slow_clients_dropped", hub.slowDrops());
         Map<String, Object> worker = Json.obj("ok", null);
         body.put("redis", redis);
         try {

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.cea.redisio.LiveKeys;
 import org.cea.redisio.LiveSubscriber;
 import org.cea.redisio.LiveUpdate;
@@ -29,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p>Messages to clients (JSON text): {@code snapshot} (all sensors), {@code update} (changed
  * readings), {@code stale} (names that just went stale), {@code status} (Redis subscription lost),
  * {@code heartbeat}. All sends happen under one lock, so each client sees them in order.
+ *
+ * <p>Sends are asynchronous; what a client has not taken yet waits in Jetty's queue for it. A client
+ * with more than {@link #MAX_PENDING_CHARS} characters or {@link #MAX_PENDING_MESSAGES} messages
+ * unsent (one that stopped reading, or a link far too slow for the feed) is disconnected at once,
+ * logged once with its address, and counted ({@link #slowDrops()}, {@code /health}, {@code /metrics}),
+ * so a few hundred stalled clients cost at most a few MB instead of growing the heap without bound.
  */
 final class LiveHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
@@ -40,13 +48,23 @@ final class LiveHub implements AutoCloseable {
      * the worker publishes every second at facility load, and a PING goes out after a third of it.
      */
     private static final long SUBSCRIPTION_SILENCE_MS = 6_000;
+    /**
+     * Most characters queued for one client before it is dropped: 64 Ki, about 6 snapshots of the
+     * facility's 27 sensors, or 5-10 s of updates at facility load (~30 readings/s of ~250 chars).
+     */
+    static final long MAX_PENDING_CHARS = 64 * 1024;
+    /** Most messages queued for one client before it is dropped (Jetty's own limit is above it). */
+    static final int MAX_PENDING_MESSAGES = 256;
     private final LiveState live;
     private final SensorCatalog catalog;
     private final Clock clock;
     private final long staleAfterMs;
     private final Metrics metrics;
     private final Object lock = new Object();
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<Session, Outbox> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong slowDrops = new AtomicLong();
+    /** The most characters ever queued for one client (for tests and the bench: the bound holds). */
+    private final AtomicLong pendingHighWater = new AtomicLong();
     /** Last known reading per sensor; guarded by {@link #lock}. */
     private final Map<String, LiveReading> cache = new ConcurrentHashMap<>();
     /** Sensors already announced as stale; guarded by {@link #lock}. */
@@ -106,6 +124,23 @@ final class LiveHub implements AutoCloseable {
         return sessions.size();
     }
 
+    /** Clients disconnected because they did not take what they were sent, since start. */
+    long slowDrops() {
+        return slowDrops.get();
+    }
+
+    /** The most characters that were ever queued for one client at a time. */
+    long pendingHighWater() {
+        return pendingHighWater.get();
+    }
+
+    /** What is queued for one client, not yet written to its socket. */
+    private static final class Outbox {
+        final AtomicLong chars = new AtomicLong();
+        final AtomicInteger messages = new AtomicInteger();
+        final AtomicBoolean dropped = new AtomicBoolean();
+    }
+
     /** A new endpoint for one WebSocket connection. */
     Session.Listener newClient() {
         return new LiveEndpoint(this);
@@ -115,8 +150,9 @@ final class LiveHub implements AutoCloseable {
     void opened(Session s) {
         metrics.wsConnect();
         synchronized (lock) {
-            sessions.add(s);
-            send(s, snapshotMessage());
+            Outbox box = new Outbox();
+            sessions.put(s, box);
+            send(s, box, snapshotMessage());
         }
     }
 
@@ -316,22 +352,56 @@ final class LiveHub implements AutoCloseable {
 
     /** Sends to every client; call with {@link #lock} held so every client sees messages in order. */
     private void broadcast(String text) {
-        for (Session s : sessions) {
-            send(s, text);
+        for (Map.Entry<Session, Outbox> e : sessions.entrySet()) {
+            send(e.getKey(), e.getValue(), text);
         }
     }
 
-    private void send(Session s, String text) {
+    private void send(Session s, Outbox box, String text) {
         if (!s.isOpen()) {
             sessions.remove(s);
             return;
         }
+        if (box.dropped.get()) {
+            return;
+        }
+        long queued = box.chars.addAndGet(text.length());
+        int messages = box.messages.incrementAndGet();
+        pendingHighWater.accumulateAndGet(queued, Math::max);
+        if (queued > MAX_PENDING_CHARS || messages > MAX_PENDING_MESSAGES) {
+            box.chars.addAndGet(-text.length());
+            box.messages.decrementAndGet();
+            dropSlow(s, box, queued - text.length(), messages - 1);
+            return;
+        }
         metrics.wsMessage();
-        s.sendText(text, Callback.from(() -> { }, failure -> {
-            LOG.debug("dropping WebSocket client {}: {}", s.getRemoteSocketAddress(), failure.toString());
-            sessions.remove(s);
-            s.close();
+        s.sendText(text, Callback.from(() -> sent(box, text), failure -> {
+            sent(box, text);
+            if (box.dropped.compareAndSet(false, true)) {
+                LOG.debug("dropping WebSocket client {}: {}", s.getRemoteSocketAddress(), failure.toString());
+                sessions.remove(s);
+                s.close();
+            }
         }));
+    }
+
+    private static void sent(Outbox box, String text) {
+        box.chars.addAndGet(-text.length());
+        box.messages.decrementAndGet();
+    }
+
+    /** Disconnects a client that does not read: a close frame would wait behind what it has not read. */
+    private void dropSlow(Session s, Outbox box, long chars, int messages) {
+        if (!box.dropped.compareAndSet(false, true)) {
+            return;
+        }
+        sessions.remove(s);
+        long n = slowDrops.incrementAndGet();
+        metrics.wsSlowDrop();
+        LOG.warn("disconnecting WebSocket client {}: it does not read its messages ({} messages, {} characters"
+                + " unsent; limits {} / {}); slow clients dropped so far: {}", s.getRemoteSocketAddress(), messages,
+                chars, MAX_PENDING_MESSAGES, MAX_PENDING_CHARS, n);
+        s.disconnect();
     }
 
     private boolean sleep(long ms) {
@@ -365,7 +435,7 @@ final class LiveHub implements AutoCloseable {
                 }
             }
         }
-        for (Session s : sessions) {
+        for (Session s : sessions.keySet()) {
             s.close(1001, "server shutting down", Callback.NOOP);
         }
         sessions.clear();
