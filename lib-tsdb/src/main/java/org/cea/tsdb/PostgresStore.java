@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -390,35 +389,14 @@ final class PostgresStore implements Store {
 
     @Override
     public List<StoredMessage> recentMessages(MessageQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT id, ").append(String.format(MICROS, "timestamp"))
-                .append(", can_id, extended, node_id, message_type, dlc, raw_data, decoded_data::text, source_id")
-                .append(" FROM can_messages WHERE true");
-        List<Object> args = new ArrayList<>();
-        if (q.messageType() != null) {
-            sql.append(" AND message_type = ?");
-            args.add(q.messageType());
-        }
-        if (q.nodeId() != null) {
-            sql.append(" AND node_id = ?");
-            args.add(q.nodeId());
-        }
-        if (q.canId() != null) {
-            sql.append(" AND can_id = ?");
-            args.add(q.canId());
-        }
-        if (q.afterId() != null) {
-            sql.append(" AND id > ?");
-            args.add(q.afterId());
-        }
-        boolean ascending = q.afterId() != null;
-        sql.append(" ORDER BY id ").append(ascending ? "ASC" : "DESC").append(" LIMIT ?");
-        args.add(q.limit());
+        MessageQuerySql filter = MessageQuerySql.of(q, "");
+        String sql = "SELECT id, " + String.format(MICROS, "timestamp")
+                + ", can_id, extended, node_id, message_type, dlc, raw_data, decoded_data::text, source_id"
+                + " FROM can_messages" + filter.clause();
         List<StoredMessage> out = run("recent messages " + q, c -> {
             List<StoredMessage> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    ps.setObject(i + 1, args.get(i));
-                }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                filter.bind(ps);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getBoolean(4),
@@ -429,10 +407,7 @@ final class PostgresStore implements Store {
             }
             return rows;
         });
-        if (!ascending) {
-            Collections.reverse(out);
-        }
-        return out;
+        return filter.oldestFirst(out);
     }
 
     @Override

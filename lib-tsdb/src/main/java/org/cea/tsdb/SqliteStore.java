@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -325,32 +324,10 @@ final class SqliteStore implements Store {
 
     @Override
     public synchronized List<StoredMessage> recentMessages(MessageQuery q) {
-        StringBuilder sql = new StringBuilder(MESSAGE_COLUMNS).append(" WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
-        if (q.messageType() != null) {
-            sql.append(" AND m.message_type = ?");
-            args.add(q.messageType());
-        }
-        if (q.nodeId() != null) {
-            sql.append(" AND m.node_id = ?");
-            args.add(q.nodeId());
-        }
-        if (q.canId() != null) {
-            sql.append(" AND m.can_id = ?");
-            args.add(q.canId());
-        }
-        if (q.afterId() != null) {
-            sql.append(" AND m.id > ?");
-            args.add(q.afterId());
-        }
-        boolean ascending = q.afterId() != null;
-        sql.append(" ORDER BY m.id ").append(ascending ? "ASC" : "DESC").append(" LIMIT ?");
-        args.add(q.limit());
+        MessageQuerySql filter = MessageQuerySql.of(q, "m.");
         Connection c = connection();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
+        try (PreparedStatement ps = c.prepareStatement(MESSAGE_COLUMNS + filter.clause())) {
+            filter.bind(ps);
             List<StoredMessage> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -360,10 +337,7 @@ final class SqliteStore implements Store {
                 }
             }
             c.commit();
-            if (!ascending) {
-                Collections.reverse(out);
-            }
-            return out;
+            return filter.oldestFirst(out);
         } catch (SQLException e) {
             rollbackQuietly(c);
             throw fail("recent messages " + q, e);
