@@ -561,6 +561,14 @@ final class PostgresStore implements Store {
     }
 
     @Override
+    public JobHealth.Report jobHealth() {
+        if (backend != Backend.TIMESCALEDB) {
+            return JobHealth.notApplicable("plain PostgreSQL (no TimescaleDB extension): no scheduled jobs", Instant.now());
+        }
+        return run("reading the TimescaleDB job stats", Jobs::read);
+    }
+
+    @Override
     public Backend backend() {
         return backend;
     }

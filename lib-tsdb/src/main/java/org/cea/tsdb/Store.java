@@ -195,6 +195,19 @@ public interface Store extends AutoCloseable {
      */
     List<Summary> summarize(String sensor, List<SummaryWindow> windows);
 
+    /**
+     * The health of the scheduled TimescaleDB jobs acting on this schema (refresh, compression and
+     * retention policies), read from {@code timescaledb_information.jobs} and {@code job_stats}:
+     * one small catalog query, meant for a status thread every minute or so, not per batch.
+     * SQLite and plain PostgreSQL have no job runner: {@link JobHealth.State#NOT_APPLICABLE}.
+     *
+     * @return the report, the rule applied at the database's time
+     * @throws StoreUnavailableException the database cannot be reached
+     */
+    default JobHealth.Report jobHealth() {
+        return JobHealth.notApplicable(backend() + ": no TimescaleDB job runner", java.time.Instant.now());
+    }
+
     /** The kind of database this store talks to. */
     Backend backend();
 

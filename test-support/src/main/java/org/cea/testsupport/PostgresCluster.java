@@ -45,8 +45,19 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Initialises and starts a new cluster, on TimescaleDB when {@link #timescaleSelected()}. */
     public static PostgresCluster start() {
+        return start(timescaleSelected());
+    }
+
+    /**
+     * Initialises and starts a new cluster of plain PostgreSQL whatever {@code -D}{@value #TIMESCALE_PROPERTY}
+     * says, for the tests of what happens where the extension is absent.
+     */
+    public static PostgresCluster startPlain() {
+        return start(false);
+    }
+
+    private static PostgresCluster start(boolean ts) {
         Path bin = findBinDir();
-        boolean ts = timescaleSelected();
         Path dir = Processes.tempDir("cea-pg-");
         PostgresCluster c = new PostgresCluster(bin, dir, Processes.freePort(), ts);
         try {
