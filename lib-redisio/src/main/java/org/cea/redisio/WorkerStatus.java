@@ -12,11 +12,21 @@ import redis.clients.jedis.UnifiedJedis;
  * The {@code worker:status} hash read by monitors and {@code /health}: fields {@code processed},
  * {@code rate}, {@code pending}, {@code lag}, {@code dead_lettered}, {@code invalid_readings},
  * {@code lost_frames} (JSON object node → gaps), {@code lost_frames_total}, {@code lost_entries},
- * {@code last_error}, {@code consumer}, {@code db} and {@code updated_at} (Unix ms).
+ * {@code last_error}, {@code consumer}, {@code db} and {@code updated_at} (Unix ms); additive:
+ * {@link #DB_JOBS}, the health of the database's scheduled jobs, written about once a minute.
  */
 public final class WorkerStatus {
     /** The hash key. */
     public static final String KEY = "worker:status";
+
+    /**
+     * Field: a JSON object {@code {"state", "reason", "checked_at", "jobs": [...]}} with {@code state}
+     * {@code ok}, {@code degraded}, {@code not_applicable} (no TimescaleDB) or {@code unknown} (not
+     * readable now); each job {@code id}, {@code name}, {@code status}, {@code why}, {@code schedule_s},
+     * {@code consecutive_failures}, {@code last_status}, {@code last_run}, {@code last_success},
+     * {@code next_start} (Unix ms or null), {@code last_error} (or null). See DESIGN.md "Job health".
+     */
+    public static final String DB_JOBS = "db_jobs";
 
     private final UnifiedJedis jedis;
 
@@ -88,6 +98,16 @@ public final class WorkerStatus {
         h.put("last_error", s.lastError());
         h.put("updated_at", Long.toString(s.updatedAtMillis()));
         call("HSET " + KEY, () -> jedis.hset(KEY, h));
+    }
+
+    /**
+     * Writes the {@link #DB_JOBS} field alone (the job report is read less often than the counters).
+     *
+     * @param json the report as described at {@link #DB_JOBS}
+     * @throws RedisUnavailableException when Redis cannot be reached
+     */
+    public void publishDbJobs(String json) {
+        call("HSET " + KEY + " " + DB_JOBS, () -> jedis.hset(KEY, DB_JOBS, json));
     }
 
     /**

@@ -359,7 +359,8 @@ final class Endpoints {
     /**
      * {@code GET /health}: 200 {@code ok} when Redis, the database and the worker are fine, no
      * sensor is stale and no critical alert fires; 503 {@code unavailable} naming the failing parts,
-     * or 503 {@code degraded} naming what is degraded ({@code stale_sensors}, {@code critical_alerts}).
+     * or 503 {@code degraded} naming what is degraded ({@code stale_sensors}, {@code critical_alerts},
+     * {@code db_jobs}: a scheduled TimescaleDB job failing, late or paused, from the worker's report).
      */
     Reply health(QueryParams p) {
         List<String> failing = new ArrayList<>();
@@ -368,11 +369,13 @@ final class Endpoints {
         Map<String, Object> redis = Json.obj("ok", true, "live_subscription", hub.subscribed(), "ws_clients", hub.clients(),
                 "ws_slow_clients_dropped", hub.slowDrops());
         Map<String, Object> worker = Json.obj("ok", null);
+        Map<String, String> workerStatus = Map.of();
         body.put("redis", redis);
         try {
             redis.put("ping_ms", live.ping() / 1e6);
             redis.put("stream_length", live.streamLength());
-            workerHealth(live.workerStatus(), worker);
+            workerStatus = live.workerStatus();
+            workerHealth(workerStatus, worker);
             if (!Boolean.TRUE.equals(worker.get("ok"))) {
                 failing.add("worker");
             }
@@ -391,11 +394,32 @@ final class Endpoints {
             db.put("error", e.getMessage());
             failing.add("database");
         }
+        Object jobs = dbJobs(workerStatus.get(WorkerStatus.DB_JOBS));
+        db.put("jobs", jobs);
+        if (jobs instanceof Map<?, ?> m && "degraded".equals(m.get("state"))) {
+            degraded.add("db_jobs");
+        }
         body.put("database", db);
         body.put("worker", worker);
         String status = !failing.isEmpty() ? "unavailable" : !degraded.isEmpty() ? "degraded" : "ok";
         body.put("status", status);
         return Reply.json("ok".equals(status) ? 200 : 503, body);
+    }
+
+    /**
+     * The worker's report of the database's scheduled jobs ({@code worker:status} field
+     * {@code db_jobs}) as a JSON value; {@code state} {@code unknown} when no worker has written one.
+     */
+    private static Object dbJobs(String json) {
+        if (json == null || json.isBlank()) {
+            return Json.obj("state", "unknown", "reason", "no " + WorkerStatus.DB_JOBS + " in " + WorkerStatus.KEY
+                    + " (can-worker not running, or older than the job report)");
+        }
+        try {
+            return new com.google.gson.Gson().fromJson(json, Map.class);
+        } catch (RuntimeException e) {
+            return Json.obj("state", "unknown", "reason", WorkerStatus.DB_JOBS + " is not JSON: " + e.getMessage());
+        }
     }
 
     /** Profile sensors without a live reading within the stale limit, in profile order. */
@@ -419,7 +443,11 @@ final class Endpoints {
             return;
         }
         Map<String, Object> fields = new java.util.TreeMap<>();
-        status.forEach((k, v) -> fields.put(k, number(v)));
+        status.forEach((k, v) -> {
+            if (!k.equals(WorkerStatus.DB_JOBS)) { // shown parsed under database.jobs
+                fields.put(k, number(v));
+            }
+        });
         out.put("status", fields);
         Instant updated = parseTime(status.get("updated_at"));
         if (updated == null) {

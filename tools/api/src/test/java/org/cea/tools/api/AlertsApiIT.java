@@ -17,6 +17,7 @@ import org.cea.redisio.Alert;
 import org.cea.redisio.AlertEvents;
 import org.cea.redisio.AlertKeys;
 import org.cea.redisio.LiveKeys;
+import org.cea.redisio.WorkerStatus;
 import org.cea.testsupport.PostgresCluster;
 import org.cea.testsupport.RedisServer;
 import org.cea.testsupport.TestServers;
@@ -58,7 +59,8 @@ class AlertsApiIT {
 
     @BeforeEach
     void clean() {
-        redis.command("DEL " + AlertKeys.ACTIVE + " " + AlertKeys.EVENTS + " " + AlertKeys.ACKS + " " + AlertKeys.STATUS);
+        redis.command("DEL " + AlertKeys.ACTIVE + " " + AlertKeys.EVENTS + " " + AlertKeys.ACKS + " " + AlertKeys.STATUS
+                + " " + WorkerStatus.KEY);
         api.workerReport(System.currentTimeMillis());
         api.allSensorsLive();
     }
@@ -101,6 +103,32 @@ class AlertsApiIT {
         api.allSensorsLive();
         ApiStack.Reply back = api.get("/health");
         assertEquals(200, back.status(), back.body());
+    }
+
+    @Test
+    void aFailingDatabaseJobInTheWorkersReportDegradesHealthAndIsNamed() {
+        ApiStack.Reply none = api.get("/health");
+        assertEquals(200, none.status(), none.body());
+        assertEquals("unknown", none.json().getAsJsonObject("database").getAsJsonObject("jobs").get("state").getAsString());
+        // as can-worker writes it (WorkerStatus.DB_JOBS), a refresh policy failing 4 times in a row
+        WorkerStatus ws = new WorkerStatus(api.jedis);
+        ws.publishDbJobs("{\"state\":\"degraded\",\"reason\":\"refresh sensor_readings_1m: 4 failed runs in a row\","
+                + "\"checked_at\":1764655200000,\"jobs\":[{\"id\":1002,\"name\":\"refresh sensor_readings_1m\","
+                + "\"status\":\"failing\",\"why\":\"4 failed runs in a row (limit 3)\",\"schedule_s\":60,"
+                + "\"consecutive_failures\":4,\"last_status\":\"Failed\",\"last_run\":1764655190000,\"last_success\":null,"
+                + "\"next_start\":1764655250000,\"last_error\":\"relation sensor_readings_1m does not exist\"}]}");
+        ApiStack.Reply h = api.get("/health");
+        assertEquals(503, h.status(), h.body());
+        assertEquals("degraded", h.json().get("status").getAsString());
+        assertEquals(List.of("db_jobs"), strings(h.json().getAsJsonArray("degraded")));
+        JsonObject job = h.json().getAsJsonObject("database").getAsJsonObject("jobs").getAsJsonArray("jobs").get(0).getAsJsonObject();
+        assertEquals("refresh sensor_readings_1m", job.get("name").getAsString());
+        assertEquals("relation sensor_readings_1m does not exist", job.get("last_error").getAsString());
+        assertFalse(h.json().getAsJsonObject("worker").getAsJsonObject("status").has(WorkerStatus.DB_JOBS), h.body());
+        ws.publishDbJobs("{\"state\":\"not_applicable\",\"reason\":\"plain PostgreSQL\",\"checked_at\":1,\"jobs\":[]}");
+        assertEquals(200, api.get("/health").status(), api.get("/health").body());
+        ws.publishDbJobs("{\"state\":\"ok\",\"reason\":\"\",\"checked_at\":1,\"jobs\":[]}");
+        assertEquals(200, api.get("/health").status(), api.get("/health").body());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.cea.tools.worker;
 
 import java.util.List;
+import org.cea.tsdb.JobHealth;
 import org.cea.tsdb.MessageRow;
 import org.cea.tsdb.ReadingRow;
 import org.cea.tsdb.Store;
@@ -43,6 +44,26 @@ final class DbSink implements AutoCloseable {
                 store = open();
             }
             return store.writeBatch(messages, readings);
+        } catch (StoreUnavailableException e) {
+            closeStore();
+            throw e;
+        }
+    }
+
+    /**
+     * The health of the database's scheduled jobs (one catalog query).
+     *
+     * @throws StoreUnavailableException the database cannot be reached now
+     */
+    JobHealth.Report jobHealth() {
+        if (closed) {
+            throw new IllegalStateException("DbSink is closed");
+        }
+        try {
+            if (store == null) {
+                store = open();
+            }
+            return store.jobHealth();
         } catch (StoreUnavailableException e) {
             closeStore();
             throw e;

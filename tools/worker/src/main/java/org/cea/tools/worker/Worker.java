@@ -22,6 +22,7 @@ import org.cea.redisio.RedisUnavailableException;
 import org.cea.redisio.StreamConsumer;
 import org.cea.redisio.StreamJanitor;
 import org.cea.redisio.WorkerStatus;
+import org.cea.tsdb.JobHealth;
 import org.cea.tsdb.MessageRow;
 import org.cea.tsdb.ReadingRow;
 import org.cea.tsdb.Rejection;
@@ -51,6 +52,8 @@ final class Worker {
     /** How often the loop looks for new entries while a commit is in progress, ms. */
     private static final long COMMIT_POLL_MS = 2;
     private static final long DB_THREAD_STOP_MS = 10_000;
+    /** How often the database's scheduled jobs are read for {@code worker:status} (not per batch), ms. */
+    static final long JOBS_INTERVAL_MS = 60_000;
 
     private final WorkerSettings settings;
     private final UnifiedJedis jedis;
@@ -67,6 +70,7 @@ final class Worker {
     private final Interval statusInterval;
     private final Interval janitorInterval;
     private final Interval trimInterval;
+    private final Interval jobsInterval;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final WorkerCounters counters = new WorkerCounters();
     private final ExecutorService dbThread = Executors.newSingleThreadExecutor(r -> {
@@ -83,6 +87,9 @@ final class Worker {
     private int stageBudget;
     private long capLossSeen;
     private boolean statusWritten;
+    private Future<JobHealth.Report> jobsRead;
+    private boolean jobsStarted;
+    private String jobsState = "";
 
     Worker(WorkerSettings settings, UnifiedJedis jedis, DbSink db, BatchPreparer preparer, SequenceJudge judge,
            LongSupplier wallClockMillis, LongSupplier nanoClock) {
@@ -101,6 +108,7 @@ final class Worker {
         this.statusInterval = new Interval(settings.statusIntervalMs(), nanoClock);
         this.janitorInterval = new Interval(settings.janitorIntervalMs(), nanoClock);
         this.trimInterval = new Interval(settings.trimIntervalMs(), nanoClock);
+        this.jobsInterval = new Interval(JOBS_INTERVAL_MS, nanoClock);
     }
 
     /** Asks {@link #run()} to return after the batch in progress; callable from any thread. */
@@ -548,6 +556,42 @@ final class Worker {
                 s.dbState(), counters.takeTimings(), s.lastError().isEmpty() ? "" : " last_error=" + s.lastError());
         status.publish(s);
         statusWritten = true;
+        reportJobs();
+    }
+
+    /**
+     * The database's job health, read on the database thread once a minute (and at start) and
+     * written to {@code worker:status} when the read is done; not while the database is down.
+     */
+    private void reportJobs() {
+        if (jobsRead != null && jobsRead.isDone()) {
+            String json;
+            try {
+                JobHealth.Report r = jobsRead.get();
+                json = DbJobsJson.render(r);
+                String state = r.state().label() + ":" + r.reason();
+                if (!state.equals(jobsState)) {
+                    if (r.state() == JobHealth.State.DEGRADED) {
+                        LOG.warn("database jobs degraded: {}", r.reason());
+                    } else {
+                        LOG.info("database jobs {}{}", r.state().label(), r.reason().isEmpty() ? "" : ": " + r.reason());
+                    }
+                    jobsState = state;
+                }
+            } catch (ExecutionException e) {
+                json = DbJobsJson.unknown("database jobs not readable: " + e.getCause().getMessage(),
+                        wallClockMillis.getAsLong());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            jobsRead = null;
+            status.publishDbJobs(json);
+        }
+        if (jobsRead == null && held == null && (!jobsStarted || jobsInterval.take()) && !dbThread.isShutdown()) {
+            jobsStarted = true;
+            jobsRead = dbThread.submit(db::jobHealth);
+        }
     }
 
     /** Entries the writer's MAXLEN cap trimmed before this group read them: loss, reported loudly. */
