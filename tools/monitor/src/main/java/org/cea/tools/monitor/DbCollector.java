@@ -29,6 +29,8 @@ final class DbCollector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DbCollector.class);
     private static final Duration MINUTE = Duration.ofMinutes(1);
     private static final Duration HOUR = Duration.ofHours(1);
+    /** How often the database's scheduled jobs are read. */
+    static final Duration JOBS_EVERY = Duration.ofSeconds(30);
 
     private final String url;
     private final String maskedUrl;
@@ -41,6 +43,8 @@ final class DbCollector implements AutoCloseable {
     private boolean alertsMissing;
     private long prevNewestId = -1;
     private long prevNanos;
+    private org.cea.tsdb.JobHealth.Report jobs;
+    private long jobsReadNanos;
 
     /**
      * @param url        database URL as for {@link Store#open(String)}; checked with {@link #checkUrl}
@@ -114,7 +118,17 @@ final class DbCollector implements AutoCloseable {
         Collections.reverse(newestFirst);
         long newestId = newestFirst.isEmpty() ? 0 : newestFirst.get(0).id();
         return new DbSnapshot(maskedUrl, now, null, s.backend().name(), newestFirst, minute, hour,
-                rate(newestId), latest, alertEvents());
+                rate(newestId), latest, alertEvents(), jobs(s));
+    }
+
+    /** The scheduled jobs' health, read at most every {@link #JOBS_EVERY} (a catalog query, not per screen). */
+    private org.cea.tsdb.JobHealth.Report jobs(Store s) {
+        long t = monoNanos.getAsLong();
+        if (jobs == null || t - jobsReadNanos >= JOBS_EVERY.toNanos()) {
+            jobs = s.jobHealth();
+            jobsReadNanos = t;
+        }
+        return jobs;
     }
 
     /** The newest alert transitions; none when the database has no alert_events table (an older schema). */
@@ -157,6 +171,7 @@ final class DbCollector implements AutoCloseable {
             }
             store = Store.open(url);
             prevNewestId = -1;
+            jobs = null;
         }
         return store;
     }

@@ -21,10 +21,20 @@ import org.cea.tsdb.StoredMessage;
  *                        the newest row id), or null on the first collection / after a reconnect
  * @param latestReadings  newest {@code sensor_readings} row per sensor, by sensor name
  * @param alertEvents     the newest {@code alert_events} rows, newest first (empty without the table)
+ * @param jobs            the scheduled TimescaleDB jobs' health (read every 30 s), null when not read
  */
 record DbSnapshot(String target, long takenAtMillis, String error, String backend, List<StoredMessage> newestFirst,
                   Map<String, Long> lastMinute, Map<String, Long> lastHour, Double rowsPerSecNow,
-                  Map<String, ReadingRow> latestReadings, List<AlertEventRow> alertEvents) {
+                  Map<String, ReadingRow> latestReadings, List<AlertEventRow> alertEvents,
+                  org.cea.tsdb.JobHealth.Report jobs) {
+    /** A snapshot without a job report. */
+    DbSnapshot(String target, long takenAtMillis, String error, String backend, List<StoredMessage> newestFirst,
+               Map<String, Long> lastMinute, Map<String, Long> lastHour, Double rowsPerSecNow,
+               Map<String, ReadingRow> latestReadings, List<AlertEventRow> alertEvents) {
+        this(target, takenAtMillis, error, backend, newestFirst, lastMinute, lastHour, rowsPerSecNow, latestReadings,
+                alertEvents, null);
+    }
+
     /** A snapshot without alert history. */
     DbSnapshot(String target, long takenAtMillis, String error, String backend, List<StoredMessage> newestFirst,
                Map<String, Long> lastMinute, Map<String, Long> lastHour, Double rowsPerSecNow,
@@ -70,6 +80,6 @@ record DbSnapshot(String target, long takenAtMillis, String error, String backen
 
     /** The database answered and its alert history shows no critical alert firing ({@code --once} exits 3 otherwise). */
     boolean healthy() {
-        return up() && activeAlerts().stream().noneMatch(r -> "critical".equals(r.severity()) && !"pending".equals(r.state()));
+        return up() && (jobs == null || jobs.state() != org.cea.tsdb.JobHealth.State.DEGRADED) && activeAlerts().stream().noneMatch(r -> "critical".equals(r.severity()) && !"pending".equals(r.state()));
     }
 }

@@ -41,6 +41,9 @@ final class DbView {
         String now = s.rowsPerSecNow() == null ? Text.NONE : Text.rate(s.rowsPerSecNow());
         out.add("database: ok · backend " + s.backend() + " · written " + now + " rows/s now, "
                 + Text.rate(minuteTotal / 60.0) + " rows/s over the last minute");
+        if (s.jobs() != null) {
+            out.addAll(JobLines.of(s.jobs()));
+        }
         alerts(s, out);
         out.add("");
         counts(s, out);
@@ -58,7 +61,8 @@ final class DbView {
         }
         List<org.cea.tsdb.AlertEventRow> active = s.activeAlerts();
         out.add("");
-        out.add("alerts (alert_events): " + active.size() + " active" + (s.healthy() ? "" : " — DEGRADED: a critical alert fires"));
+        out.add("alerts (alert_events): " + active.size() + " active" + (s.activeAlerts().stream().noneMatch(r -> "critical".equals(r.severity())
+                && !"pending".equals(r.state())) ? "" : " — DEGRADED: a critical alert fires"));
         for (org.cea.tsdb.AlertEventRow r : active) {
             out.add(String.format(Locale.ROOT, "  %-8s %-12s %-28s %s ago: %s", r.severity().toUpperCase(Locale.ROOT),
                     r.transition(), r.alertId(), Text.age(s.takenAtMillis() - r.tsMillis()), r.message()));

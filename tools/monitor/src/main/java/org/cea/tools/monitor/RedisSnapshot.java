@@ -63,11 +63,12 @@ record RedisSnapshot(String target, long takenAtMillis, String error, Map<String
     }
 
     /**
-     * Healthy as can-api's {@code /health} means it: Redis answered, no sensor is stale and no
-     * critical alert fires ({@code --once} exits 3 otherwise).
+     * Healthy as can-api's {@code /health} means it: Redis answered, no sensor is stale, no
+     * critical alert fires and the worker's report of the database's jobs is not degraded
+     * ({@code --once} exits 3 otherwise).
      */
     boolean healthy() {
-        return up() && sensors.stream().noneMatch(x -> RedisView.isStale(x, takenAtMillis))
+        return up() && !JobLines.degraded(workerStatus.get(org.cea.redisio.WorkerStatus.DB_JOBS)) && sensors.stream().noneMatch(x -> RedisView.isStale(x, takenAtMillis))
                 && alerts.stream().noneMatch(a -> a.firing() && a.critical());
     }
 

@@ -77,6 +77,12 @@ final class RedisView {
         String error = w.getOrDefault("last_error", "");
         out.add("  db " + ("down".equalsIgnoreCase(db) ? "DOWN" : field(w, "db")) + " · last error: "
                 + (error.isBlank() ? "none" : error));
+        String jobs = w.get(WorkerStatus.DB_JOBS);
+        if (jobs != null) {
+            for (String line : JobLines.ofJson(jobs)) {
+                out.add("  " + line);
+            }
+        }
     }
 
     /**

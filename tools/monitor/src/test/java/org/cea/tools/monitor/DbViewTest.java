@@ -53,6 +53,29 @@ class DbViewTest {
     }
 
     @Test
+    void showsTheDatabasesJobsAndALateOneMakesItUnhealthy() {
+        java.time.Instant now = java.time.Instant.ofEpochMilli(NOW);
+        org.cea.tsdb.JobHealth.Job late = new org.cea.tsdb.JobHealth.Job(1003, "refresh sensor_readings_1h",
+                java.time.Duration.ofMinutes(30), true, 5, 0, "Success", now.minusSeconds(3700), now.minusSeconds(3700),
+                now.minusSeconds(1900), null);
+        org.cea.tsdb.JobHealth.Job ok = new org.cea.tsdb.JobHealth.Job(1000, "compression sensor_readings",
+                java.time.Duration.ofHours(12), true, 1, 0, "Success", now, now, now.plusSeconds(3600), null);
+        DbSnapshot s = new DbSnapshot("postgresql://cea:***@db:5432/cea_sensors", NOW, null, "TIMESCALEDB", List.of(),
+                Map.of(), Map.of(), null, Map.of(), List.of(), org.cea.tsdb.JobHealth.of(List.of(ok, late), now));
+        List<String> lines = DbView.render(s, UTC);
+        // 3700 s without a success > 2 x 1800 s
+        assertEquals(List.of("db jobs: DEGRADED — refresh sensor_readings_1h: no success since 2025-12-31T22:58:20Z,"
+                        + " 3700 s ago (limit 2 x 1800 s)",
+                "  LATE     refresh sensor_readings_1h: no success since 2025-12-31T22:58:20Z, 3700 s ago (limit 2 x 1800 s)"),
+                lines.subList(2, 4));
+        org.junit.jupiter.api.Assertions.assertFalse(s.healthy());
+        DbSnapshot fine = new DbSnapshot("x", NOW, null, "TIMESCALEDB", List.of(), Map.of(), Map.of(), null, Map.of(),
+                List.of(), org.cea.tsdb.JobHealth.of(List.of(ok), now));
+        assertEquals("db jobs: ok · 1 scheduled jobs", DbView.render(fine, UTC).get(2));
+        org.junit.jupiter.api.Assertions.assertTrue(fine.healthy());
+    }
+
+    @Test
     void saysSoWhenTheDatabaseIsEmptyAndTheRateIsNotKnownYet() {
         DbSnapshot s = new DbSnapshot("postgresql://cea:***@db:5432/cea_sensors", NOW, null, "POSTGRES", List.of(),
                 Map.of(), Map.of(), null, Map.of());

@@ -56,6 +56,27 @@ class RedisViewTest {
     }
 
     @Test
+    void showsTheWorkersReportOfFailingDatabaseJobsAndIsNotHealthy() {
+        Map<String, String> w = new java.util.HashMap<>(worker(NOW - 3_000));
+        w.put("db_jobs", "{\"state\":\"degraded\",\"reason\":\"refresh sensor_readings_1m: 4 failed runs in a row (limit 3)\","
+                + "\"checked_at\":1,\"jobs\":[{\"id\":1000,\"name\":\"compression sensor_readings\",\"status\":\"ok\",\"why\":\"\"},"
+                + "{\"id\":1002,\"name\":\"refresh sensor_readings_1m\",\"status\":\"failing\","
+                + "\"why\":\"4 failed runs in a row (limit 3), last error: boom\"}]}");
+        List<RedisSnapshot.Sensor> live = List.of(new RedisSnapshot.Sensor("dry_bulb_b", "°C", new LiveValue("dry_bulb_b", 23.55, NOW - 1_200)));
+        RedisSnapshot s = new RedisSnapshot("redis://h:1/0", NOW, null, w, 0, 0, live, List.of(), List.of());
+        List<String> lines = RedisView.render(s, UTC);
+        int db = lines.indexOf("  db ok · last error: none");
+        assertEquals(List.of("  db jobs: DEGRADED — refresh sensor_readings_1m: 4 failed runs in a row (limit 3)",
+                "    FAILING  refresh sensor_readings_1m: 4 failed runs in a row (limit 3), last error: boom"),
+                lines.subList(db + 1, db + 3));
+        org.junit.jupiter.api.Assertions.assertFalse(s.healthy());
+        w.put("db_jobs", "{\"state\":\"not_applicable\",\"reason\":\"plain PostgreSQL\",\"checked_at\":1,\"jobs\":[]}");
+        RedisSnapshot plain = new RedisSnapshot("redis://h:1/0", NOW, null, w, 0, 0, live, List.of(), List.of());
+        assertEquals("  db jobs: not applicable (plain PostgreSQL)", RedisView.render(plain, UTC).get(db + 1));
+        org.junit.jupiter.api.Assertions.assertTrue(plain.healthy());
+    }
+
+    @Test
     void flagsAWorkerStatusOlderThan30SecondsAsStale() {
         RedisSnapshot s = new RedisSnapshot("redis://h:1/0", NOW, null, worker(NOW - 45_000), 0, 0, List.of(), List.of(), List.of());
         List<String> lines = RedisView.render(s, UTC);
