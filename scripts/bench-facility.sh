@@ -25,12 +25,18 @@
 # Then BENCH_FACILITY_FSYNC_SECONDS (15 s) with strace -f -c attached to each process (outside the
 # measured window: strace slows what it traces) to count fsync/fdatasync per second per component.
 #
+# Start-up: the services start one after the other (worker, can-api, cea-automation, scanner), each
+# timed from exec to ready (worker: joined the group and wrote worker:status; can-api: first
+# /api/sensors answered; cea-automation: first evaluation in automation:status; scanner: first entry
+# in can:raw), polled every 50 ms, with the CPU time the JVM had used by then; and the scanner's first
+# entry to its row in can_messages (the worker's commit window included).
 # Targets (issue 20): device writes <= 1 KB per frame, all components together; our JVMs' CPU
-# together <= 1 % of one core; our JVMs' RSS together <= 256 MB. Exit 0 even when a target FAILs
+# together <= 1 % of one core; our JVMs' RSS together <= 256 MB; each service ready <= 1 s. Exit 0 even when a target FAILs
 # (the figures are the result); 1 when the run itself failed.
 # Env: BENCH_FACILITY_SECONDS, BENCH_FACILITY_WARMUP, BENCH_FACILITY_FSYNC_SECONDS (0 = no strace
 # pass), BENCH_FACILITY_PASSES ("legacy stream-only"), WORKER_FLAGS, SCANNER_FLAGS (extra flags),
-# BENCH_KEEP=1 (keep the temp dir), CEA_BUILD_DIR, JAVA_OPTS (as bin/_tool).
+# BENCH_KEEP=1 (keep the temp dir), BENCH_FACILITY_CDS=0 (no class-data-sharing archives), CEA_BUILD_DIR,
+# JAVA_OPTS (as bin/_tool).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -43,6 +49,20 @@ for m in scanner worker api automation; do
   jar=tools/$m/$build/$( [ $m = automation ] && echo cea-automation || echo can-$m ).jar
   [ -f "$jar" ] || mvn -q -o -DskipTests -DskipITs package -pl "tools/$m" -am >/dev/null
 done
+# the services start as installed: with their class-data-sharing archives (scripts/cds-archives.sh,
+# made here when missing or older than a jar; BENCH_FACILITY_CDS=0 runs without, CEA_CDS=off too)
+cds_state=on
+if [ "${BENCH_FACILITY_CDS:-1}" = 0 ]; then
+  export CEA_CDS=off; cds_state=off
+else
+  for t in scanner:can-scanner worker:can-worker api:can-api automation:cea-automation; do
+    j=tools/${t%%:*}/$build/${t##*:}
+    if [ ! -f "$j.jsa" ] || [ "$j.jar" -nt "$j.jsa" ]; then
+      scripts/cds-archives.sh >/dev/null || { echo "bench-facility: no class-data-sharing archives; running without" >&2; cds_state=off; }
+      break
+    fi
+  done
+fi
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 is_root=0; [ "$(id -u)" = 0 ] && is_root=1
 as_pg() { if [ "$is_root" = 1 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -202,18 +222,50 @@ start_stack() { # start_stack PASS
   redis_url=redis://127.0.0.1:$rport
   db_url=postgresql://postgres@127.0.0.1:$pport/cea_sensors
   # shellcheck disable=SC2086
+  : > "$base/startup"
+  local t
+  t=$(now_ms)
   (ns bin/can-worker --redis-url "$redis_url" --db-url "$db_url" ${WORKER_FLAGS:-} >"$base/logs/worker.log" 2>&1) &
   worker_pid=$!; pids+=("$worker_pid")
-  for _ in $(seq 150); do [ "$(rcli exists worker:status)" = 1 ] && break; sleep 0.2; done
+  ready worker "$worker_pid" "$t" worker_joined
+  t=$(now_ms)
   (ns bin/can-api --listen "127.0.0.1:$aport" --redis-url "$redis_url" --db-url "$db_url" >"$base/logs/api.log" 2>&1) &
   api_pid=$!; pids+=("$api_pid")
+  ready api "$api_pid" "$t" api_answers
+  t=$(now_ms)
   (ns bin/cea-automation --redis-url "$redis_url" --db-url "$db_url" --metrics-listen off \
     >"$base/logs/automation.log" 2>&1) & auto_pid=$!; pids+=("$auto_pid")
+  ready automation "$auto_pid" "$t" automation_evaluated
   local legacy=(--db-url "jdbc:sqlite:$base/d/scanner/can_messages.db")
   [ "$pass" = legacy ] || legacy=(--no-db)
+  t=$(now_ms)
   # shellcheck disable=SC2086
   (ns bin/can-scanner --source sim --redis-url "$redis_url" "${legacy[@]}" --spool-dir "$base/d/scanner/spool" --quiet \
     --stats-interval 10 ${SCANNER_FLAGS:-} >"$base/logs/scanner.log" 2>&1) & scanner_pid=$!; pids+=("$scanner_pid")
+  ready scanner "$scanner_pid" "$t" scanner_wrote
+  # the worker's part of "first frame in the database": from the scanner's first entry to its row
+  # (the commit window, --commit-interval-ms, is part of it)
+  t=$(now_ms)
+  ready first_row "$worker_pid" "$t" first_row_stored
+}
+
+# start-up (issue 20): ms from exec to ready, 50 ms polls; the CPU time the JVM used by then
+# (load-independent: on a busy machine the wall time is mostly waiting for a core)
+now_ms() { date +%s%3N; }
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat" 2>/dev/null || echo -1; }
+worker_joined() { [ "$(rcli exists worker:status)" = 1 ]; }
+api_answers() { curl -sf -o /dev/null "http://127.0.0.1:$aport/api/sensors"; }
+automation_evaluated() { [ -n "$(rcli hget automation:status evaluated_at)" ]; }
+scanner_wrote() { [ "$(rcli xlen can:raw)" -gt 0 ] 2>/dev/null; }
+first_row_stored() { [ "$(psql_q 'SELECT count(*) > 0 FROM can_messages')" = t ]; }
+ready() { # ready NAME PID START_MS CHECK: appends "NAME wall_ms cpu_ms" to $base/startup (wall -1: not within 60 s)
+  local name=$1 pid=$2 t0=$3 check=$4 end=$(( $3 + 60000 )) now
+  while ! "$check"; do
+    now=$(now_ms)
+    if [ "$now" -gt "$end" ] || ! kill -0 "$pid" 2>/dev/null; then echo "$name -1 $(cpu_ms "$pid")" >> "$base/startup"; return; fi
+    sleep 0.05
+  done
+  echo "$name $(( $(now_ms) - t0 )) $(cpu_ms "$pid")" >> "$base/startup"
 }
 
 # fsyncs per second per component: strace -c attached for fsync_secs (after the window)
@@ -241,7 +293,7 @@ fsync_pass() {
 
 summary=()
 for pass in $passes; do
-  echo "== pass $pass: stack at facility load, warm-up $warm s, window $secs s"
+  echo "== pass $pass: stack at facility load, warm-up $warm s, window $secs s, class-data sharing $cds_state"
   setup_disk
   start_stack "$pass"
   sleep "$warm"
@@ -326,7 +378,17 @@ print("RESULT facility[%s] device_bytes_per_frame=%d flushes_per_s=%.2f frames_p
       % (passname, bpf, flushes / dt, frames / dt, ok(bpf <= 1024)))
 print("RESULT facility[%s] jvm_cpu_pct_one_core=%.2f (scanner+worker+api+automation; target <= 1 %%) %s" % (passname, cpu_j, ok(cpu_j <= 1.0)))
 print("RESULT facility[%s] jvm_rss_mb=%.0f peak_mb=%.0f (target <= 256 MB at facility load) %s" % (passname, rss_j, hwm_j, ok(rss_j <= 256)))
-# --- start-up (issue 20, room tools): each service ready <= 1 s after start; add its RESULT line here ---
+st = {l.split()[0]: (int(l.split()[1]), int(l.split()[2])) for l in open(base + "/startup")}
+what = {"scanner": "first entry in can:raw", "worker": "joined the group (worker:status)", "api": "first /api/sensors answered",
+        "automation": "first evaluation (automation:status)", "first_row": "scanner's first entry -> its row in can_messages"}
+print("  %-11s %9s %9s  %s" % ("start-up", "ready ms", "CPU ms", "ready when (started one after the other: worker, api, automation, scanner)"))
+for n in ("worker", "api", "automation", "scanner", "first_row"):
+    w, c = st.get(n, (-1, -1))
+    print("  %-11s %9s %9d  %s" % (n, w if w >= 0 else "never", c, what[n] + (" (CPU: the worker's)" if n == "first_row" else "")))
+worst = max((st.get(n, (-1, 0))[0] if st.get(n, (-1, 0))[0] >= 0 else 10 ** 9) for n in ("worker", "api", "automation", "scanner"))
+print("RESULT facility[%s] startup_ms worker=%d api=%d automation=%d scanner=%d first_row=%d (target each <= 1000 ms; load average %s) %s"
+      % (passname, st.get("worker", (-1,))[0], st.get("api", (-1,))[0], st.get("automation", (-1,))[0], st.get("scanner", (-1,))[0],
+         st.get("first_row", (-1,))[0], open("/proc/loadavg").read().split()[0], ok(worst <= 1000)))
 PY
 )
   echo "$res"
