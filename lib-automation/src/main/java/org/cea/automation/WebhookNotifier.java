@@ -2,10 +2,10 @@ package org.cea.automation;
 
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,13 +18,16 @@ import java.util.function.Function;
  * whole {@code event}; header {@code X-CEA-Event} carries the event key for de-duplication. A 2xx
  * reply is delivery; 408, 429 and 5xx are retried, other 4xx are permanent. Gotify takes the same
  * body at {@code /message?token=...} (give the URL through {@code url_env}).
+ *
+ * <p>Sent with {@link HttpURLConnection}, not {@code java.net.http.HttpClient}: a few alerts a day
+ * need no asynchronous client, whose selector thread, executor and classes cost cea-automation
+ * about 3 MB RSS against its 64 MB target (scripts/bench-automation.sh). Redirects are not followed.
  */
 final class WebhookNotifier implements Notifier {
     private final AutomationConfig.Notifier cfg;
     private final URI uri;
     private final String display;
     private final Map<String, String> headers = new LinkedHashMap<>();
-    private final HttpClient client;
 
     WebhookNotifier(AutomationConfig.Notifier cfg, Function<String, String> env) {
         this.cfg = cfg;
@@ -47,7 +50,6 @@ final class WebhookNotifier implements Notifier {
             }
             headers.put(h, v);
         });
-        this.client = HttpClient.newBuilder().connectTimeout(cfg.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -66,25 +68,44 @@ final class WebhookNotifier implements Notifier {
         body.put("priority", n.priority());
         body.put("tags", List.of("cea", n.alert().severity(), n.event().transition()));
         body.put("event", n.eventMap());
-        String json = new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(body);
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(cfg.timeout())
-                .header("Content-Type", "application/json; charset=utf-8").header("X-CEA-Event", n.key())
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-        headers.forEach(req::header);
-        HttpResponse<String> r;
+        byte[] json = new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(body)
+                .getBytes(StandardCharsets.UTF_8);
+        int s;
+        String text;
         try {
-            r = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+            int ms = (int) Math.min(Integer.MAX_VALUE, cfg.timeout().toMillis());
+            c.setConnectTimeout(ms);
+            c.setReadTimeout(ms);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setDoOutput(true);
+            c.setRequestMethod("POST");
+            c.setFixedLengthStreamingMode(json.length);
+            c.setRequestProperty("Content-Type", "application/json; charset=utf-8");
+            c.setRequestProperty("X-CEA-Event", n.key());
+            headers.forEach(c::setRequestProperty);
+            try (OutputStream o = c.getOutputStream()) {
+                o.write(json);
+            }
+            s = c.getResponseCode();
+            text = read(c);
         } catch (IOException e) {
             throw new NotifyException("webhook " + cfg.name() + " " + display + ": " + e, true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NotifyException("webhook " + cfg.name() + ": interrupted", true, e);
         }
-        int s = r.statusCode();
         if (s / 100 != 2) {
-            String text = r.body() == null ? "" : r.body().replaceAll("\\s+", " ");
+            text = text.replaceAll("\\s+", " ");
             throw new NotifyException("webhook " + cfg.name() + " " + display + " answered " + s + ": "
                     + (text.length() > 200 ? text.substring(0, 200) + "…" : text), s == 408 || s == 429 || s >= 500, null);
+        }
+    }
+
+    /** The reply body (its first 4 KiB, for a refusal's message), or empty; closing it lets the connection be reused. */
+    private static String read(HttpURLConnection c) {
+        try (InputStream in = c.getResponseCode() / 100 == 2 ? c.getInputStream() : c.getErrorStream()) {
+            return in == null ? "" : new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
         }
     }
 
