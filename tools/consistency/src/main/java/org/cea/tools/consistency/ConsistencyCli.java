@@ -127,29 +127,20 @@ public final class ConsistencyCli {
                 : toMillis - TimeArgs.duration("last", o.valueOf(last)).toMillis();
         Duration s = TimeArgs.duration("settle", o.valueOf(settle));
         String redis = o.has(noRecord) ? null : o.has(redisUrl) ? o.valueOf(redisUrl)
-                : envOr(env, "redis://127.0.0.1:6379", "REDIS_URL");
+                : org.cea.tools.common.EnvNames.first(env, "redis://127.0.0.1:6379", "REDIS_URL");
         if (o.has(noRecord) && o.has(redisUrl)) {
             throw new IllegalArgumentException("--no-record and --redis-url exclude each other");
         }
         if (redis != null) {
             RedisConfig.fromUrl(redis);
         }
-        return new ConsistencyConfig(o.has(legacy) ? o.valueOf(legacy) : envOr(env, DEFAULT_LEGACY, "CEA_DB_URL"),
-                o.has(dbUrl) ? o.valueOf(dbUrl) : envOr(env, DEFAULT_DATABASE, "DB_URL_READER", "DB_URL"),
+        return new ConsistencyConfig(o.has(legacy) ? o.valueOf(legacy) : org.cea.tools.common.EnvNames.legacyDbUrl(env, DEFAULT_LEGACY),
+                o.has(dbUrl) ? o.valueOf(dbUrl) : org.cea.tools.common.EnvNames.first(env, DEFAULT_DATABASE, "DB_URL_READER", "DB_URL"),
                 TimeArgs.floorMinuteMicros(fromMillis), TimeArgs.ceilMinuteMicros(toMillis),
                 TimeArgs.openFromMicros(now, s), s, o.valueOf(rows), o.valueOf(detail), o.has(json), o.has(quiet), redis,
                 o.valueOf(progressInterval));
     }
 
-    private static String envOr(Map<String, String> env, String fallback, String... names) {
-        for (String n : names) {
-            String v = env.get(n);
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return fallback;
-    }
 
     private int execute(ConsistencyConfig c, Map<String, String> env, PrintStream out, PrintStream err, boolean terminal) {
         long start = nanos.getAsLong();

@@ -16,7 +16,7 @@ import org.cea.redisio.RedisConfig;
 import org.cea.redisio.StreamWriterSettings;
 import org.cea.tsdb.Store;
 
-/** Flag parsing for can-scanner (jopt-simple); environment defaults: REDIS_URL, CEA_DB_URL, CEA_SPOOL_DIR, CEA_ETC. */
+/** Flag parsing for can-scanner (jopt-simple); environment defaults: REDIS_URL, LEGACY_DB_URL (or the deprecated CEA_DB_URL), CEA_SPOOL_DIR, CEA_ETC. */
 final class Cli {
     /** Default legacy SQLite file, relative to the working directory. */
     static final String DEFAULT_DB = "var/can_messages.db";
@@ -66,7 +66,7 @@ final class Cli {
         redisUrl = parser.accepts("redis-url", "redis://[user:password@]host:port[/db] or rediss:// (env REDIS_URL)")
                 .withRequiredArg().defaultsTo("redis://127.0.0.1:6379");
         noStream = parser.accepts("no-stream", "do not write the Redis stream");
-        dbUrl = parser.accepts("db-url", "legacy direct DB write: SQLite file, jdbc:sqlite:, postgresql:// (env CEA_DB_URL)")
+        dbUrl = parser.accepts("db-url", "legacy direct DB write: SQLite file, jdbc:sqlite:, postgresql:// (env LEGACY_DB_URL)")
                 .withRequiredArg().defaultsTo(DEFAULT_DB);
         noDb = parser.accepts("no-db", "no direct DB write");
         spoolDir = parser.accepts("spool-dir", "where frames wait while Redis is down (env CEA_SPOOL_DIR)")
@@ -148,7 +148,7 @@ final class Cli {
             String url = o.has(redisUrl) ? o.valueOf(redisUrl) : env.getOrDefault("REDIS_URL", o.valueOf(redisUrl));
             redis = RedisConfig.fromUrl(url).withServiceUser("scanner", env).withSocketTimeoutMs(2_000);
         }
-        String db = o.has(noDb) ? null : o.has(dbUrl) ? o.valueOf(dbUrl) : env.getOrDefault("CEA_DB_URL", DEFAULT_DB);
+        String db = o.has(noDb) ? null : o.has(dbUrl) ? o.valueOf(dbUrl) : org.cea.tools.common.EnvNames.legacyDbUrl(env, DEFAULT_DB);
         refuseTheWorkersDatabase(db, env.get("DB_URL"));
         String spool = o.has(spoolDir) ? o.valueOf(spoolDir) : env.getOrDefault("CEA_SPOOL_DIR", DEFAULT_SPOOL);
         Path candump = null;
@@ -178,7 +178,7 @@ final class Cli {
      */
     static void refuseTheWorkersDatabase(String legacy, String worker) {
         if (legacy != null && worker != null && !worker.isBlank() && Store.sameDatabase(legacy, worker)) {
-            throw new IllegalArgumentException("--db-url / CEA_DB_URL names the worker's database (DB_URL): the legacy"
+            throw new IllegalArgumentException("--db-url / LEGACY_DB_URL names the worker's database (DB_URL): the legacy"
                     + " direct write would store every frame a second time; point it at the legacy SQLite file"
                     + " (e.g. /var/lib/cea/can_messages.db) or pass --no-db");
         }

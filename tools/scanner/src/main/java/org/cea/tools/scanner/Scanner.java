@@ -211,7 +211,7 @@ final class Scanner {
     private static Runnable refuseTheWorkersDatabase(String where) {
         throw new StartupException("--db-url " + where + " holds rows the worker wrote from the stream: it is the"
                 + " worker's database, and the legacy direct write would store every frame a second time; point"
-                + " --db-url / CEA_DB_URL at the legacy SQLite file or pass --no-db", null);
+                + " --db-url / LEGACY_DB_URL at the legacy SQLite file or pass --no-db", null);
     }
 
     private static Path sqliteFile(String url) {

@@ -42,10 +42,10 @@ class ScannerCliTest {
     @Test
     void aLegacyTargetThatIsTheWorkersDatabaseIsRefused() {
         java.util.Map<String, String> env = java.util.Map.of("DB_URL", "postgresql://cea_writer:pw@127.0.0.1:5432/cea_sensors",
-                "CEA_DB_URL", "postgresql://cea:other@127.0.0.1/cea_sensors");
+                "LEGACY_DB_URL", "postgresql://cea:other@127.0.0.1/cea_sensors");
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new Cli().parse(new String[] {"--source", "sim", "--spool-dir", dir.toString()}, env, err));
-        assertTrue(e.getMessage().startsWith("--db-url / CEA_DB_URL names the worker's database (DB_URL)"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("--db-url / LEGACY_DB_URL names the worker's database (DB_URL)"), e.getMessage());
         assertTrue(!e.getMessage().contains("pw") && !e.getMessage().contains("other"), e.getMessage());
         // the documented pairing (legacy SQLite file beside the worker's PostgreSQL) and --no-db are accepted
         assertEquals(dir.resolve("legacy.db").toString(), new Cli().parse(new String[] {"--source", "sim", "--spool-dir",
