@@ -8,6 +8,10 @@
 #      (one every 10 s: 259 200 rows), 60 requests one after another; prints p50/p99.
 #   3. GET /api/export?sensors=co2_v&from=now-31d (those 30 days as CSV, streamed): rows/s and
 #      can-api's RSS right after. Target: >= 100 000 rows/s, <= 128 MB.
+#   4. GET /api/summaries?room=veg&sensors=vpd_v&from=now-365d (730 day/night windows) over a year of
+#      vpd_v at 1 Hz (31.6 M rows) on PostgreSQL/TimescaleDB (a private cluster, or
+#      $BENCH_SUMMARY_DB_URL), 10 requests one after another; prints p50 and the raw-row reference.
+#      Target: < 200 ms. BENCH_SUMMARY=0 skips it.
 #
 # Load generator: ApiLoad, a small Java program (one plain socket per connection, HTTP/1.1
 # keep-alive, constant rate as wrk2 does; Debian has wrk but not wrk2's constant-rate mode) written below and run with the JDK's source launcher; the same program seeds the database through
@@ -78,6 +82,10 @@ public class ApiLoad {
             case "live" -> live(a[1]);
             case "sensors" -> openLoop(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]), Integer.parseInt(a[4]));
             case "history" -> closedLoop(a[1], Integer.parseInt(a[2]));
+            case "schema" -> System.out.println("summary bench database: " + Store.applySchema(a[1]));
+            case "yearseed" -> yearSeed(a[1]);
+            case "summaries" -> summaries(a[1], Integer.parseInt(a[2]));
+            case "summaries-raw" -> summariesRaw(a[1], a[2], a[3]);
             default -> throw new IllegalArgumentException(a[0]);
         }
     }
@@ -287,6 +295,121 @@ public class ApiLoad {
         report("GET 30-day history (" + points + " buckets) x" + count, lat, errors);
     }
 
+    /** The year the summary bench reads: the 365 local days before today in the facility's zone. */
+    static final String YEAR_SENSOR = "vpd_v";
+
+    /**
+     * A year of vpd_v at 1 Hz (one reading a second up to now, from 366 days before today's local
+     * midnight), written by PostgreSQL itself (generate_series, a month per statement: a Java COPY of
+     * 31.6 M rows takes many minutes on this machine), then the continuous aggregates refreshed over
+     * all of it as a year of production leaves them. The values wander across the VPD bands
+     * (day 0.8..1.6, night 0.4..1.2 kPa): 1.15 +- 0.3 kPa over 5 h, +- 0.04 over 6 min, rounded to 3 decimals.
+     */
+    static void yearSeed(String jdbcUrl) throws Exception {
+        long t0 = System.nanoTime();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("SET jit = off");
+            st.execute("DELETE FROM sensor_readings WHERE sensor = '" + YEAR_SENSOR + "'");
+            for (int m = 0; m < 13; m++) {
+                st.execute("INSERT INTO sensor_readings (time, sensor, value) SELECT t, '" + YEAR_SENSOR + "',"
+                        + " round((1.15 + 0.3 * sin(extract(epoch FROM t) / 2864.8) + 0.04 * sin(extract(epoch FROM t) / 57.3))::numeric, 3)::float8"
+                        + " FROM generate_series(greatest(date_trunc('day', now()) - INTERVAL '366 days' + " + m + " * INTERVAL '30 days',"
+                        + " date_trunc('day', now()) - INTERVAL '366 days'),"
+                        + " least(date_trunc('day', now()) - INTERVAL '366 days' + " + (m + 1) + " * INTERVAL '30 days' - INTERVAL '1 second',"
+                        + " now()), INTERVAL '1 second') t");
+            }
+            long n;
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM sensor_readings WHERE sensor = '" + YEAR_SENSOR + "'")) {
+                rs.next();
+                n = rs.getLong(1);
+            }
+            System.out.printf("seeded %d readings of %s (a year at 1 Hz) in %.0f s%n", n, YEAR_SENSOR, (System.nanoTime() - t0) / 1e9);
+            boolean tsdb;
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT to_regclass('sensor_readings_1h') IS NOT NULL")) {
+                rs.next();
+                tsdb = rs.getBoolean(1);
+            }
+            if (tsdb) {
+                long t1 = System.nanoTime();
+                c.setAutoCommit(true);
+                st.execute("CALL refresh_continuous_aggregate('sensor_readings_1h', NULL, NULL)");
+                st.execute("CALL refresh_continuous_aggregate('sensor_readings_1m', NULL, NULL)");
+                System.out.printf("continuous aggregates refreshed over the year in %.0f s%n", (System.nanoTime() - t1) / 1e9);
+            }
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT pg_size_pretty(pg_total_relation_size('sensor_readings'))"
+                    + " || ' (' || CASE WHEN to_regclass('sensor_readings_1h') IS NULL THEN 'plain PostgreSQL'"
+                    + " ELSE 'TimescaleDB, uncompressed' END || ')'")) {
+                rs.next();
+                System.out.println("sensor_readings on disk: " + rs.getString(1));
+            } catch (java.sql.SQLException e) {
+                System.out.println("sensor_readings size unknown: " + e.getMessage());
+            }
+        }
+    }
+
+    /** GET /api/summaries for the year's 365 days (730 day/night windows) of vpd_v, one at a time. */
+    static void summaries(String base, int count) throws Exception {
+        String url = base + "/api/summaries?room=veg&sensors=" + YEAR_SENSOR + "&from=now-365d&to=now";
+        HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(300)).build();
+        HttpResponse<String> first = c.send(req, HttpResponse.BodyHandlers.ofString());   // warm-up
+        if (first.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + ": " + first.statusCode() + " " + first.body());
+        }
+        int rows = first.body().split("\"period\":", -1).length - 1;
+        long[] lat = new long[count];
+        long errors = 0;
+        for (int i = 0; i < count; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = c.send(req, HttpResponse.BodyHandlers.ofString());
+            lat[i] = System.nanoTime() - t;
+            if (r.statusCode() != 200 || !r.body().equals(first.body())) {
+                errors++;
+            }
+        }
+        long[] s = lat.clone();
+        Arrays.sort(s);
+        System.out.printf("GET 1-year day/night summary of %s (%d rows) x%d: p50=%.1f ms max=%.1f ms errors=%d%n",
+                YEAR_SENSOR, rows, count, pct(s, 50), s[s.length - 1] / 1e6, errors);
+        System.out.printf("RESULT api_summary_1y p50_ms=%.1f max_ms=%.1f errors=%d%n", pct(s, 50), s[s.length - 1] / 1e6, errors);
+    }
+
+    /**
+     * The reference: the same 730 windows through the per-window raw-row statement can-api used
+     * before (and still uses on plain PostgreSQL and SQLite), on the same database, timed once.
+     */
+    static void summariesRaw(String jdbcUrl, String zoneId, String days) throws Exception {
+        java.time.ZoneId zone = zoneId.equals("system") ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(zoneId);
+        java.time.LocalDate today = java.time.LocalDate.now(zone);
+        String sql = "SELECT count(*), min(value), avg(value), max(value),"
+                + " coalesce(sum(CASE WHEN value >= ? AND value <= ? THEN 1 ELSE 0 END), 0)"
+                + " FROM sensor_readings WHERE sensor = ? AND time >= ? AND time < ?";
+        long t0 = System.nanoTime();
+        long n = 0;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
+             java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (java.time.LocalDate d = today.minusDays(Integer.parseInt(days)); !d.isAfter(today); d = d.plusDays(1)) {
+                java.time.OffsetDateTime on = d.atTime(5, 0).atZone(zone).toOffsetDateTime();
+                java.time.OffsetDateTime off = d.atTime(23, 0).atZone(zone).toOffsetDateTime();
+                java.time.OffsetDateTime next = d.plusDays(1).atTime(5, 0).atZone(zone).toOffsetDateTime();
+                for (java.time.OffsetDateTime[] w : new java.time.OffsetDateTime[][] {{on, off}, {off, next}}) {
+                    ps.setDouble(1, 0.8);
+                    ps.setDouble(2, 1.6);
+                    ps.setString(3, YEAR_SENSOR);
+                    ps.setObject(4, w[0]);
+                    ps.setObject(5, w[1]);
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        n += rs.getLong(1);
+                    }
+                }
+            }
+        }
+        System.out.printf("RESULT api_summary_1y_raw ms=%.0f rows=%d (the raw-row statement per window, before: reference)%n",
+                (System.nanoTime() - t0) / 1e6, n);
+    }
+
     static void report(String what, long[] lat, long errors) {
         long[] s = lat.clone();
         Arrays.sort(s);
@@ -365,5 +488,44 @@ if [ "$rate" -ge 100000 ] && [ "$rss" -le 128 ]; then
   echo "api_export_30d >= 100000 rows/s and RSS <= 128 MB: PASS"
 else
   echo "api_export_30d target (>= 100000 rows/s, RSS <= 128 MB): FAIL"; status=1
+fi
+
+# 4. The 1-year daily summary (/api/summaries, day and night of 365 days of one sensor at 1 Hz) on
+# PostgreSQL: $BENCH_SUMMARY_DB_URL (jdbc:postgresql://host:port/db?user=..&password=..), else a
+# private cluster (TimescaleDB preloaded where installed, as test-support's PostgresCluster does).
+# BENCH_SUMMARY=0 skips it (the seed of 31.6 M rows takes minutes).
+if [ "${BENCH_SUMMARY:-1}" = 1 ]; then
+  sum_url=${BENCH_SUMMARY_DB_URL:-}
+  if [ -z "$sum_url" ]; then
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    pgdir=$(mktemp -d /tmp/cea-bench-pg.XXXXXX)
+    as=()
+    if [ "$(id -u)" = 0 ]; then chown postgres "$pgdir"; as=(runuser -u postgres --); fi
+    "${as[@]}" "$pgbin/initdb" -D "$pgdir/data" -U postgres -A trust >/dev/null
+    if [ -f "$("$pgbin/pg_config" --sharedir 2>/dev/null || pg_config --sharedir)/extension/timescaledb.control" ] \
+        && [ "${BENCH_TIMESCALE:-auto}" != off ]; then
+      printf "shared_preload_libraries = 'timescaledb'\ntimescaledb.telemetry_level = off\n" >>"$pgdir/data/postgresql.conf"
+    fi
+    pg_port=$(free_port)
+    "${as[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w -o "-p $pg_port -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    trap '"${as[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$pgdir"; cleanup' EXIT
+    psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE cea_bench"
+    sum_url="jdbc:postgresql://127.0.0.1:$pg_port/cea_bench?user=postgres"
+  fi
+  load schema "$sum_url"
+  load yearseed "$sum_url"
+  sum_port=$(free_port)
+  bin/can-api --listen "127.0.0.1:$sum_port" --redis-url "redis://127.0.0.1:$redis_port" --db-url "$sum_url" \
+    >"$tmp/api-summary.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$sum_port") 2>/dev/null && break; sleep 0.2; done
+  load summaries "http://127.0.0.1:$sum_port" "${BENCH_SUMMARY_COUNT:-10}" | tee "$tmp/summary.out"
+  load summaries-raw "$sum_url" system 365
+  p50=$(sed -n 's/^RESULT api_summary_1y p50_ms=\([0-9.]*\).*/\1/p' "$tmp/summary.out")
+  if [ -n "$p50" ] && awk -v p="$p50" 'BEGIN { exit !(p < 200) }'; then
+    echo "api_summary_1y p50 $p50 ms < 200 ms: PASS"
+  else
+    echo "api_summary_1y target (< 200 ms): FAIL (p50 ${p50:-none})"; status=1
+  fi
 fi
 exit $status

@@ -34,6 +34,16 @@ final class PostgresHistory {
         this.hourAggregate = hourAggregate;
     }
 
+    /** Whether the hourly aggregate is there and its catalog tells what is materialised. */
+    boolean hourAggregate() {
+        return hourAggregate;
+    }
+
+    /** Whether the minute aggregate is there and its catalog tells what is materialised. */
+    boolean minuteAggregate() {
+        return minuteAggregate;
+    }
+
     /** TimescaleDB only: time_bucket with the epoch as origin (its default origin is 2000-01-03). */
     private static String bucket(String column) {
         return "time_bucket(" + WIDTH + ", " + column + ", " + EPOCH + ")";

@@ -519,6 +519,9 @@ final class PostgresStore implements Store {
     public List<Summary> summarize(String sensor, List<SummaryWindow> windows) {
         Times.checkHistoryArgs(sensor, 1);
         return run("summary of " + sensor + " over " + windows.size() + " windows", c -> {
+            if (history.hourAggregate()) {
+                return PostgresSummaries.summarize(c, sensor, windows, history.minuteAggregate());
+            }
             List<Summary> out = new ArrayList<>(windows.size());
             try (PreparedStatement ps = c.prepareStatement(Exports.SUMMARY)) {
                 for (SummaryWindow w : windows) {

@@ -1,0 +1,290 @@
+package org.cea.tsdb;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Summaries on TimescaleDB from the hourly continuous aggregate where it can answer exactly, raw
+ * rows elsewhere; the answer is the raw rows' (count, min, max and in-band count exactly, the mean
+ * up to floating-point rounding of the sums).
+ *
+ * <p>A window's whole hours that the aggregate holds materialised and valid ({@link Materialised})
+ * contribute their {@code samples}, {@code sum_value}, {@code min_value} and {@code max_value}.
+ * The share in band needs no per-band counts in the aggregate: an hour whose min and max are both
+ * inside the window's band has all its readings in band, one whose max is below the band or min
+ * above it has none; an hour that straddles a band limit is looked at minute by minute in the
+ * minute aggregate the same way (where that is materialised and valid), and only the straddling
+ * minutes are read from raw rows, as are the
+ * window's partial hours (a lights-on time not on the hour, a zone offset not whole hours) and
+ * hours the aggregate cannot answer. All raw pieces of all windows go in one statement, one index
+ * range scan of {@code (sensor, time)} each.
+ */
+final class PostgresSummaries {
+    private static final String VIEW = "sensor_readings_1h";
+    private static final String AGG = "SELECT (extract(epoch FROM bucket) * 1000000)::bigint, samples, sum_value,"
+            + " min_value, max_value FROM " + VIEW + " WHERE sensor = ? AND bucket >= ? AND bucket < ?";
+    private static final String MINUTES = "SELECT (extract(epoch FROM m.bucket) * 1000000)::bigint, m.samples,"
+            + " m.sum_value, m.min_value, m.max_value FROM unnest(?::timestamptz[]) AS h(s)"
+            + " JOIN sensor_readings_1m m ON m.sensor = ? AND m.bucket >= h.s AND m.bucket < h.s + INTERVAL '1 hour'";
+    private static final String RAW = "SELECT p.i, count(r.value), min(r.value), sum(r.value), max(r.value),"
+            + " count(r.value) FILTER (WHERE r.value >= p.bmin AND r.value <= p.bmax)"
+            + " FROM unnest(?::int[], ?::timestamptz[], ?::timestamptz[], ?::float8[], ?::float8[]) AS p(i, a, b, bmin, bmax)"
+            + " JOIN LATERAL (SELECT value FROM sensor_readings WHERE sensor = ? AND time >= p.a AND time < p.b) r ON true"
+            + " GROUP BY p.i";
+
+    private PostgresSummaries() {
+    }
+
+    /** One window's running totals. */
+    private static final class Acc {
+        long n;
+        long in;
+        double sum;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+
+        void add(long count, double s, double mn, double mx, long inBand) {
+            if (count == 0) {
+                return;
+            }
+            n += count;
+            in += inBand;
+            sum += s;
+            min = Math.min(min, mn);
+            max = Math.max(max, mx);
+        }
+    }
+
+    /**
+     * @param minuteAggregate whether {@code sensor_readings_1m} is there to refine the hours that
+     *                        straddle a band limit
+     */
+    static List<Summary> summarize(Connection c, String sensor, List<SummaryWindow> windows, boolean minuteAggregate)
+            throws SQLException {
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (SummaryWindow w : windows) {
+            lo = Math.min(lo, Times.micros(w.from(), "from"));
+            hi = Math.max(hi, Times.micros(w.to(), "to"));
+        }
+        long h = Buckets.HOUR;
+        List<long[]> trusted = windows.isEmpty() || Buckets.floor(hi, h) <= Buckets.ceil(lo, h) ? List.of()
+                : Materialised.read(c, VIEW, h, Buckets.ceil(lo, h), Buckets.floor(hi, h));
+        Map<Long, double[]> hours = trusted.isEmpty() ? Map.of() : hours(c, sensor, trusted);
+        Acc[] acc = new Acc[windows.size()];
+        List<Object[]> raw = new ArrayList<>();   // window index, from, to (micros)
+        List<long[]> straddling = new ArrayList<>();
+        for (int i = 0; i < windows.size(); i++) {
+            acc[i] = new Acc();
+            plan(i, windows.get(i), trusted, hours, acc[i], raw, straddling);
+        }
+        if (!straddling.isEmpty()) {
+            refine(c, sensor, windows, straddling, minuteAggregate, acc, raw);
+        }
+        if (!raw.isEmpty()) {
+            readRaw(c, sensor, windows, raw, acc);
+        }
+        List<Summary> out = new ArrayList<>(windows.size());
+        for (int i = 0; i < windows.size(); i++) {
+            Acc a = acc[i];
+            out.add(new Summary(windows.get(i), a.n, a.n == 0 ? null : a.min, a.n == 0 ? null : a.sum / a.n,
+                    a.n == 0 ? null : a.max, a.in));
+        }
+        return out;
+    }
+
+    /**
+     * Splits one window into hours answered by the aggregate (added to {@code acc}), hours that
+     * straddle a band limit ({@code refine}: window index, hour start) and raw pieces.
+     */
+    private static void plan(int i, SummaryWindow w, List<long[]> trusted, Map<Long, double[]> hours, Acc acc,
+                             List<Object[]> raw, List<long[]> refine) {
+        long h = Buckets.HOUR;
+        long from = Times.micros(w.from(), "from");
+        long to = Times.micros(w.to(), "to");
+        double bmin = w.bandMin() == null ? Exports.NO_MIN : w.bandMin();
+        double bmax = w.bandMax() == null ? Exports.NO_MAX : w.bandMax();
+        long cursor = from;   // start of the pending raw piece
+        for (long[] seg : trusted) {
+            long a = Math.max(seg[0], Buckets.ceil(from, h));
+            long b = Math.min(seg[1], Buckets.floor(to, h));
+            for (long t = a; t < b; t += h) {
+                if (t > cursor) {
+                    raw.add(new Object[] {i, cursor, t});
+                }
+                cursor = t + h;
+                double[] r = hours.get(t);
+                if (r == null) {
+                    continue; // materialised and valid without a row: no readings in that hour
+                }
+                if (straddles(r, bmin, bmax)) {
+                    refine.add(new long[] {i, t});
+                } else {
+                    acc.add((long) r[0], r[1], r[2], r[3], r[3] < bmin || r[2] > bmax ? 0 : (long) r[0]);
+                }
+            }
+        }
+        if (cursor < to) {
+            raw.add(new Object[] {i, cursor, to});
+        }
+    }
+
+    /** Some readings of the bucket (samples, sum, min, max) are inside the band and some outside. */
+    private static boolean straddles(double[] r, double bmin, double bmax) {
+        boolean allIn = r[2] >= bmin && r[3] <= bmax;
+        boolean noneIn = r[3] < bmin || r[2] > bmax;
+        return !allIn && !noneIn;
+    }
+
+    /**
+     * The straddling hours minute by minute from the minute aggregate where it is materialised and
+     * valid: a minute wholly in or out of the band counts from the aggregate, a straddling or
+     * untrusted minute becomes a raw piece. Without the minute aggregate the hour is a raw piece.
+     */
+    private static void refine(Connection c, String sensor, List<SummaryWindow> windows, List<long[]> refine,
+                               boolean minuteAggregate, Acc[] acc, List<Object[]> raw) throws SQLException {
+        long h = Buckets.HOUR;
+        long m = Buckets.MINUTE;
+        if (!minuteAggregate) {
+            for (long[] r : refine) {
+                raw.add(new Object[] {(int) r[0], r[1], r[1] + h});
+            }
+            return;
+        }
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (long[] r : refine) {
+            lo = Math.min(lo, r[1]);
+            hi = Math.max(hi, r[1] + h);
+        }
+        List<long[]> trusted = Materialised.read(c, "sensor_readings_1m", m, lo, hi);
+        Map<Long, double[]> minutes = minutes(c, sensor, refine);
+        for (long[] r : refine) {
+            int i = (int) r[0];
+            SummaryWindow w = windows.get(i);
+            double bmin = w.bandMin() == null ? Exports.NO_MIN : w.bandMin();
+            double bmax = w.bandMax() == null ? Exports.NO_MAX : w.bandMax();
+            long pending = -1;   // start of the pending raw piece, or -1
+            for (long t = r[1]; t < r[1] + h; t += m) {
+                double[] x = covered(trusted, t, t + m) ? minutes.get(t) : null;
+                boolean viaAggregate = covered(trusted, t, t + m) && (x == null || !straddles(x, bmin, bmax));
+                if (!viaAggregate) {
+                    pending = pending < 0 ? t : pending;
+                    continue;
+                }
+                if (pending >= 0) {
+                    raw.add(new Object[] {i, pending, t});
+                    pending = -1;
+                }
+                if (x != null) {
+                    acc[i].add((long) x[0], x[1], x[2], x[3], x[3] < bmin || x[2] > bmax ? 0 : (long) x[0]);
+                }
+            }
+            if (pending >= 0) {
+                raw.add(new Object[] {i, pending, r[1] + h});
+            }
+        }
+    }
+
+    private static boolean covered(List<long[]> segments, long a, long b) {
+        for (long[] s : segments) {
+            if (s[0] <= a && b <= s[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The minute aggregate's rows of the given hours, by bucket start. */
+    private static Map<Long, double[]> minutes(Connection c, String sensor, List<long[]> refine) throws SQLException {
+        java.util.TreeSet<Long> starts = new java.util.TreeSet<>();
+        for (long[] r : refine) {
+            starts.add(r[1]);
+        }
+        OffsetDateTime[] hs = new OffsetDateTime[starts.size()];
+        int k = 0;
+        for (long t : starts) {
+            hs[k++] = at(t);
+        }
+        Map<Long, double[]> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(MINUTES)) {
+            Array arr = c.createArrayOf("timestamptz", hs);
+            ps.setArray(1, arr);
+            ps.setString(2, sensor);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), new double[] {rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)});
+                }
+            }
+            arr.free();
+        }
+        return out;
+    }
+
+    /** The aggregate's rows (samples, sum, min, max) by bucket start, inside the trusted segments. */
+    private static Map<Long, double[]> hours(Connection c, String sensor, List<long[]> trusted) throws SQLException {
+        Map<Long, double[]> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(AGG)) {
+            ps.setFetchSize(10_000);
+            for (long[] seg : trusted) {
+                ps.setString(1, sensor);
+                ps.setObject(2, at(seg[0]));
+                ps.setObject(3, at(seg[1]));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getLong(1), new double[] {rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)});
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void readRaw(Connection c, String sensor, List<SummaryWindow> windows, List<Object[]> raw, Acc[] acc)
+            throws SQLException {
+        int n = raw.size();
+        Integer[] idx = new Integer[n];
+        OffsetDateTime[] a = new OffsetDateTime[n];
+        OffsetDateTime[] b = new OffsetDateTime[n];
+        Double[] bmin = new Double[n];
+        Double[] bmax = new Double[n];
+        for (int k = 0; k < n; k++) {
+            Object[] p = raw.get(k);
+            SummaryWindow w = windows.get((Integer) p[0]);
+            idx[k] = (Integer) p[0];
+            a[k] = at((Long) p[1]);
+            b[k] = at((Long) p[2]);
+            bmin[k] = w.bandMin() == null ? Exports.NO_MIN : w.bandMin();
+            bmax[k] = w.bandMax() == null ? Exports.NO_MAX : w.bandMax();
+        }
+        try (PreparedStatement ps = c.prepareStatement(RAW)) {
+            Array[] arrays = {c.createArrayOf("int4", idx), c.createArrayOf("timestamptz", a),
+                c.createArrayOf("timestamptz", b), c.createArrayOf("float8", bmin), c.createArrayOf("float8", bmax)};
+            for (int k = 0; k < arrays.length; k++) {
+                ps.setArray(k + 1, arrays[k]);
+            }
+            ps.setString(6, sensor);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    acc[rs.getInt(1)].add(rs.getLong(2), rs.getDouble(4), rs.getDouble(3), rs.getDouble(5), rs.getLong(6));
+                }
+            }
+            for (Array arr : arrays) {
+                arr.free();
+            }
+        }
+    }
+
+    private static OffsetDateTime at(long micros) {
+        return OffsetDateTime.ofInstant(Times.instant(micros), ZoneOffset.UTC);
+    }
+}
