@@ -3,6 +3,10 @@ package org.cea.tools.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cea.candecode.CanFrame;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.StreamSchema;
 import org.cea.redisio.WorkerStatus;
@@ -101,6 +105,35 @@ class WorkerCommitWindowIT {
                 Await.until(10_000, () -> pending(jedis) == 0, () -> "entries left pending\n" + w.log());
                 assertEquals(0, w.terminate(), w.log());
             }
+        }
+    }
+
+    @Test
+    void atTheFacilitysRateOneTransactionPerWindowInsteadOfOnePerFrame() {
+        PostgresCluster pg = TestServers.postgres();
+        String db = TestServers.newDatabase("commit_window_rate");
+        String jdbc = pg.jdbcUrl(db);
+        int rounds = 30;
+        long frames = rounds * (long) FacilityFrames.FRAMES_PER_ROUND;
+        try (RedisServer redis = RedisServer.start(false); JedisPooled jedis = connect(redis);
+             WorkerProcess w = WorkerProcess.start(redis.url(), pg.url(db), "windowrate", "--commit-interval-ms", "1000")) {
+            awaitStarted(jedis, w);
+            // one frame every 66 ms, as the facility's 15 frames/s: 90 frames in about 6 s
+            for (CanFrame f : FacilityFrames.rounds(1, rounds, System.currentTimeMillis() * 1000, 66_000)) {
+                FacilityFrames.xadd(jedis, List.of(f));
+                Processes.sleep(66);
+            }
+            Await.until(30_000, () -> Db.messages(jdbc) == frames, () -> Db.messages(jdbc) + " rows\n" + w.log());
+            Await.until(10_000, () -> pending(jedis) == 0, () -> "acknowledged after the commit\n" + w.log());
+            assertEquals(0, w.terminate(), w.log());
+            Matcher m = Pattern.compile("\\((\\d+) batches\\)").matcher(w.log());
+            long commits = 0;
+            while (m.find()) {
+                commits += Long.parseLong(m.group(1));
+            }
+            // about 6 s of frames in 1 s windows; the entries staged during a commit join the next window
+            assertTrue(commits >= 3 && commits <= 10, "transactions for " + frames + " frames over ~6 s: " + commits
+                    + "\n" + w.log());
         }
     }
 }
