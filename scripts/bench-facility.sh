@@ -196,7 +196,7 @@ for a in sys.argv[2:]:
     out.write("%s %d %d %d %d\n" % (name, ticks, wb, rss, hwm))
 PY
 }
-log_lines() { for n in scanner worker api automation redis postgres; do printf '%s %s\n' "$n" "$(cat "$base/logs/$n.log" 2>/dev/null | wc -l)"; done; }
+log_lines() { for n in scanner worker api automation redis postgres; do printf '%s %s %s\n' "$n" "$(cat "$base/logs/$n.log" 2>/dev/null | wc -l)" "$(cat "$base/logs/$n.log" 2>/dev/null | wc -c)"; done; }
 
 start_stack() { # start_stack PASS
   local pass=$1
@@ -342,7 +342,8 @@ l0, l1 = read(base + "/lines0"), read(base + "/lines1")
 jvms = ("scanner", "worker", "api", "automation")
 print("  frames received in the window: %d in %.1f s = %.2f frames/s (can_messages rows stamped in the window; rows"
       " committed in it: %d, legacy SQLite +%d)" % (frames, dt, frames / dt, rows1 - rows0, leg1 - leg0))
-print("  %-11s %8s %9s %9s %14s %11s %11s" % ("process", "CPU %", "RSS MB", "peak MB", "write_bytes/s", "B/frame", "log lines/min"))
+print("  %-11s %8s %9s %9s %14s %11s %13s %9s" % ("process", "CPU %", "RSS MB", "peak MB", "write_bytes/s", "B/frame",
+      "log lines/min", "log B/min"))
 cpu_j = rss_j = hwm_j = 0.0
 for n in ("scanner", "worker", "api", "automation", "redis", "postgres"):
     ticks = s1[n][0] - s0[n][0]
@@ -352,8 +353,9 @@ for n in ("scanner", "worker", "api", "automation", "redis", "postgres"):
     if n in jvms:
         cpu_j += cpu; rss_j += rss; hwm_j += hwm
     lines = (l1[n][0] - l0[n][0]) * 60.0 / dt
-    print("  %-11s %7.2f%% %9.1f %9.1f %14.0f %11.0f %11.1f" % (n + (" (PSS)" if n == "postgres" else ""), cpu, rss,
-          hwm if n != "postgres" else float("nan"), wb / dt, wb / max(frames, 1), lines))
+    logb = (l1[n][1] - l0[n][1]) * 60.0 / dt
+    print("  %-11s %7.2f%% %9.1f %9.1f %14.0f %11.0f %13.1f %9.0f" % (n + (" (PSS)" if n == "postgres" else ""), cpu, rss,
+          hwm if n != "postgres" else float("nan"), wb / dt, wb / max(frames, 1), lines, logb))
 print("  %-11s %7.2f%% %9.1f %9.1f" % ("our JVMs", cpu_j, rss_j, hwm_j))
 def disk(f):
     return {l.split()[0]: [int(x) for x in l.split()[1:]] for l in open(base + "/" + f)}
