@@ -15,6 +15,7 @@ import joptsimple.OptionParser;
 import joptsimple.OptionSet;
 import joptsimple.OptionSpec;
 import org.cea.redisio.RedisConfig;
+import org.cea.tools.common.EnvNames;
 import org.cea.tsdb.MinuteDigests;
 import org.cea.tsdb.TsdbException;
 import org.slf4j.Logger;
@@ -127,15 +128,15 @@ public final class ConsistencyCli {
                 : toMillis - TimeArgs.duration("last", o.valueOf(last)).toMillis();
         Duration s = TimeArgs.duration("settle", o.valueOf(settle));
         String redis = o.has(noRecord) ? null : o.has(redisUrl) ? o.valueOf(redisUrl)
-                : org.cea.tools.common.EnvNames.first(env, "redis://127.0.0.1:6379", "REDIS_URL");
+                : EnvNames.first(env, "redis://127.0.0.1:6379", "REDIS_URL");
         if (o.has(noRecord) && o.has(redisUrl)) {
             throw new IllegalArgumentException("--no-record and --redis-url exclude each other");
         }
         if (redis != null) {
             RedisConfig.fromUrl(redis);
         }
-        return new ConsistencyConfig(o.has(legacy) ? o.valueOf(legacy) : org.cea.tools.common.EnvNames.legacyDbUrl(env, DEFAULT_LEGACY),
-                o.has(dbUrl) ? o.valueOf(dbUrl) : org.cea.tools.common.EnvNames.first(env, DEFAULT_DATABASE, "DB_URL_READER", "DB_URL"),
+        return new ConsistencyConfig(o.has(legacy) ? o.valueOf(legacy) : EnvNames.legacyDbUrl(env, DEFAULT_LEGACY),
+                o.has(dbUrl) ? o.valueOf(dbUrl) : EnvNames.first(env, DEFAULT_DATABASE, "DB_URL_READER", "DB_URL"),
                 TimeArgs.floorMinuteMicros(fromMillis), TimeArgs.ceilMinuteMicros(toMillis),
                 TimeArgs.openFromMicros(now, s), s, o.valueOf(rows), o.valueOf(detail), o.has(json), o.has(quiet), redis,
                 o.valueOf(progressInterval));
