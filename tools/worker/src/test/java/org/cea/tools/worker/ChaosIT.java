@@ -87,11 +87,9 @@ class ChaosIT {
                 pg.startServer();
                 Processes.sleep(6_000);
 
-                // Redis refuses writes (maxmemory with noeviction) for a few seconds: the scanner spools what is refused
-                long used = Long.parseLong(info(redis, "used_memory"));
-                redis.command("CONFIG SET maxmemory " + (used + 256 * 1024));
-                Processes.sleep(4_000);
-                redis.command("CONFIG SET maxmemory 0");
+                // Redis refuses writes (maxmemory with noeviction) until the scanner has seen it: the scanner spools
+                // what is refused
+                refuseWritesUntilScannerSeesIt(redis, scannerLog);
                 Processes.sleep(4_000);
 
                 // the other worker dies too, and is restarted under its own name (it reads its own pending entries)
@@ -131,6 +129,26 @@ class ChaosIT {
             workers.forEach(WorkerProcess::close);
             Processes.deleteTree(spool);
             Files.deleteIfExists(scannerLog);
+        }
+    }
+
+    /**
+     * Keeps Redis's maxmemory just above its current use until the scanner logs a refusal (at most 30 s),
+     * then 2 s more, then lifts it. A fixed headroom was not enough: while the workers catch up after the
+     * PostgreSQL outage, every XACK frees pending-list memory as fast as the scanner's XADDs add stream
+     * memory, and on a fast machine the cap was never reached (CI, 2026-12-02).
+     */
+    private static void refuseWritesUntilScannerSeesIt(RedisServer redis, Path scannerLog) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (!Files.readString(scannerLog).contains("Redis refused") && System.nanoTime() < deadline) {
+                long used = Long.parseLong(info(redis, "used_memory"));
+                redis.command("CONFIG SET maxmemory " + (used + 8 * 1024));
+                Processes.sleep(200);
+            }
+            Processes.sleep(2_000);
+        } finally {
+            redis.command("CONFIG SET maxmemory 0");
         }
     }
 
