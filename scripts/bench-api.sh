@@ -25,31 +25,14 @@ cd "$root"
 build=${CEA_BUILD_DIR:-target}
 jar="tools/api/$build/can-api.jar"
 [ -f "$jar" ] || mvn -q -DskipTests package -pl tools/api -am >/dev/null
-tmp=$(mktemp -d /tmp/cea-bench-api.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench-api: kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-
-free_port() {
-  local p
-  for p in $(shuf -i 20000-40000 -n 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  echo "no free port" >&2; exit 1
-}
+bench_name=bench-api
+. scripts/lib-bench.sh
+bench_mktemp /tmp/cea-bench-api.XXXXXX
 redis_port=$(free_port)
 api_port=$(free_port)
 while [ "$api_port" = "$redis_port" ]; do api_port=$(free_port); done
 db_url=${BENCH_DB_URL:-"jdbc:sqlite:$tmp/bench.db"}
-mkdir -p "$tmp/redis"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save "" --appendonly no \
-  --daemonize no >"$tmp/redis.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+bench_redis "$redis_port" "$tmp/redis" "$tmp/redis.log"
 
 cat >"$tmp/ApiLoad.java" <<'JAVA'
 import java.net.URI;
@@ -436,17 +419,7 @@ bin/can-api --listen "127.0.0.1:$api_port" --redis-url "redis://127.0.0.1:$redis
   >"$tmp/api.log" 2>&1 &
 api_pid=$!
 pids+=("$api_pid")
-up=0
-for _ in $(seq 1 150); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$api_port") 2>/dev/null && { up=1; break; }
-  kill -0 "$api_pid" 2>/dev/null || break
-  sleep 0.2
-done
-if [ "$up" != 1 ]; then
-  echo "bench-api: can-api did not come up on port $api_port; its log:" >&2
-  tail -20 "$tmp/api.log" >&2
-  exit 1
-fi
+bench_wait_listen can-api "$api_port" "$api_pid" "$tmp/api.log"
 base="http://127.0.0.1:$api_port"
 echo "bench-api: load generator ApiLoad (plain-socket HTTP/1.1 keep-alive, constant rate over 32 connections)"
 metrics() { (exec 3<>"/dev/tcp/127.0.0.1/$api_port"; printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3; cat <&3); }
@@ -497,18 +470,14 @@ fi
 if [ "${BENCH_SUMMARY:-1}" = 1 ]; then
   sum_url=${BENCH_SUMMARY_DB_URL:-}
   if [ -z "$sum_url" ]; then
-    pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-    pgdir=$(mktemp -d /tmp/cea-bench-pg.XXXXXX)
-    as=()
-    if [ "$(id -u)" = 0 ]; then chown postgres "$pgdir"; as=(runuser -u postgres --); fi
-    "${as[@]}" "$pgbin/initdb" -D "$pgdir/data" -U postgres -A trust >/dev/null
+    bench_mktemp /tmp/cea-bench-pg.XXXXXX pgdir
+    ts=()
     if [ -f "$("$pgbin/pg_config" --sharedir 2>/dev/null || pg_config --sharedir)/extension/timescaledb.control" ] \
         && [ "${BENCH_TIMESCALE:-auto}" != off ]; then
-      printf "shared_preload_libraries = 'timescaledb'\ntimescaledb.telemetry_level = off\n" >>"$pgdir/data/postgresql.conf"
+      ts=(-c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off)
     fi
     pg_port=$(free_port)
-    "${as[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w -o "-p $pg_port -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-    trap '"${as[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$pgdir"; cleanup' EXIT
+    bench_pg_start "$pgdir" "$pg_port" -c fsync=off "${ts[@]}"
     psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE cea_bench"
     sum_url="jdbc:postgresql://127.0.0.1:$pg_port/cea_bench?user=postgres"
   fi

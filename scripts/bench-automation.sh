@@ -18,25 +18,11 @@ for m in scanner worker automation; do
   [ -f "tools/$m/$build/$( [ $m = automation ] && echo cea-automation || echo can-$m ).jar" ] \
     || mvn -q -DskipTests -DskipITs package -pl "tools/$m" -am >/dev/null
 done
-tmp=$(mktemp -d /tmp/cea-bench-automation.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench-automation: kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-free_port() {
-  local p
-  for p in $(shuf -i 20000-40000 -n 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  echo "no free port" >&2; exit 1
-}
+bench_name=bench-automation
+. scripts/lib-bench.sh
+bench_mktemp /tmp/cea-bench-automation.XXXXXX
 redis_port=$(free_port); hook_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$tmp" --daemonize no \
-  --logfile "$tmp/redis.log" & pids+=($!)
-for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+bench_redis "$redis_port" "$tmp" "$tmp/redis.log"
 redis_url="redis://127.0.0.1:$redis_port"
 
 cat > "$tmp/receiver.py" <<'PY'

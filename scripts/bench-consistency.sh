@@ -12,13 +12,10 @@ days=${BENCH_CONSISTENCY_DAYS:-30}
 rate=${BENCH_CONSISTENCY_RATE:-15}
 rows=$(( days * 86400 * rate ))
 command -v sqlite3 >/dev/null || { echo "bench-consistency: sqlite3 missing: apt-get install sqlite3" >&2; exit 1; }
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-work=$(mktemp -d /tmp/cea-bench-consistency.XXXXXX)
-port=$(( 20000 + RANDOM % 20000 ))
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() { as_pg "$pgbin/pg_ctl" stop -m immediate -D "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
+bench_name=bench-consistency
+. "$root/scripts/lib-bench.sh"
+bench_mktemp /tmp/cea-bench-consistency.XXXXXX work
+port=$(free_port)
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
 start_s=1764547200   # 2025-12-01T00:00:00Z: the file holds [start, start + days)
@@ -54,9 +51,7 @@ chmod 644 "$work/legacy.db"
 printf 'generated %s rows (%s MB) in %s s\n' "$rows" "$(( $(stat -c %s "$work/legacy.db") / 1048576 ))" "$(calc "$(now) - $t0")"
 
 echo "== private PostgreSQL on 127.0.0.1:$port, the copy made by can-migrate"
-as_pg "$pgbin/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
-as_pg "$pgbin/pg_ctl" start -w -t 60 -D "$work/pg" -l "$work/pg.log" \
-  -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c max_wal_size=4GB" >/dev/null
+bench_pg_start "$work" "$port" -c max_wal_size=4GB
 psql_() { "$pgbin/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"; }
 psql_ -d postgres -c "CREATE DATABASE cea_sensors"
 db="postgresql://postgres@127.0.0.1:$port/cea_sensors"

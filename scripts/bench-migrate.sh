@@ -11,13 +11,10 @@ rows=${BENCH_MIGRATE_ROWS:-5000000}
 export JAVA_OPTS=${JAVA_OPTS:--Xmx128m -XX:+UseSerialGC -Xss512k}
 command -v pgloader >/dev/null || { echo "bench-migrate: pgloader missing: run 'make deps' or apt-get install pgloader" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "bench-migrate: sqlite3 missing: apt-get install sqlite3" >&2; exit 1; }
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-work=$(mktemp -d /tmp/cea-bench-migrate.XXXXXX)
-port=$(( 20000 + RANDOM % 20000 ))
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() { as_pg "$pgbin/pg_ctl" stop -m immediate -D "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
+bench_name=bench-migrate
+. "$root/scripts/lib-bench.sh"
+bench_mktemp /tmp/cea-bench-migrate.XXXXXX work
+port=$(free_port)
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 
@@ -43,9 +40,7 @@ chmod 644 "$work/legacy.db"
 printf 'generated %s rows (%s MB) in %.1f s\n' "$rows" "$(( $(stat -c %s "$work/legacy.db") / 1048576 ))" "$(calc "$(now) - $t0")"
 
 echo "== private PostgreSQL on 127.0.0.1:$port"
-as_pg "$pgbin/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
-as_pg "$pgbin/pg_ctl" start -w -t 60 -D "$work/pg" -l "$work/pg.log" \
-  -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c max_wal_size=4GB" >/dev/null
+bench_pg_start "$work" "$port" -c max_wal_size=4GB
 psql_() { "$pgbin/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"; }
 psql_ -d postgres -c "CREATE DATABASE cm" -c "CREATE DATABASE pgl"
 echo "note: pgloader's default cast of SQLite REAL is real (float4): 1734001123.123456 -> $(psql_ -d postgres -c "SELECT 1734001123.123456::real::float8")"

@@ -24,29 +24,13 @@ jar="tools/api/$build/can-api.jar"
 [ -f "$jar" ] || mvn -q -DskipTests package -pl tools/api -am >/dev/null
 slow=${BENCH_WS_SLOW:-300}
 seconds=${BENCH_WS_SECONDS:-20}
-tmp=$(mktemp -d /tmp/cea-bench-ws.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench-ws-slow: kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-free_port() {
-  local p
-  for p in $(shuf -i 20000-40000 -n 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  echo "no free port" >&2; exit 1
-}
+bench_name=bench-ws-slow
+. scripts/lib-bench.sh
+bench_mktemp /tmp/cea-bench-ws.XXXXXX
 redis_port=$(free_port)
 api_port=$(free_port)
 while [ "$api_port" = "$redis_port" ]; do api_port=$(free_port); done
-mkdir -p "$tmp/redis"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save "" --appendonly no \
-  --daemonize no >"$tmp/redis.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+bench_redis "$redis_port" "$tmp/redis" "$tmp/redis.log"
 
 cat >"$tmp/WsSlow.java" <<'JAVA'
 import java.io.InputStream;
@@ -145,13 +129,7 @@ bin/can-api --listen "127.0.0.1:$api_port" --redis-url "redis://127.0.0.1:$redis
   >"$tmp/api.log" 2>&1 &
 api_pid=$!
 pids+=("$api_pid")
-up=0
-for _ in $(seq 1 150); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$api_port") 2>/dev/null && { up=1; break; }
-  kill -0 "$api_pid" 2>/dev/null || break
-  sleep 0.2
-done
-[ "$up" = 1 ] || { echo "bench-ws-slow: can-api did not come up; its log:" >&2; tail -20 "$tmp/api.log" >&2; exit 1; }
+bench_wait_listen can-api "$api_port" "$api_pid" "$tmp/api.log"
 # the JVM in bin/can-api is a child of the wrapper's exec: the same pid
 rss() { echo $(( $(ps -o rss= -p "$api_pid") / 1024 )); }
 sleep 2

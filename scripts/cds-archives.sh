@@ -24,21 +24,9 @@ for t in scanner:can-scanner worker:can-worker api:can-api automation:cea-automa
   [ -f "$root/tools/${t%%:*}/${CEA_BUILD_DIR:-target}/${t##*:}.jar" ] \
     || { echo "cds-archives: $root/tools/${t%%:*}/${CEA_BUILD_DIR:-target}/${t##*:}.jar missing: run 'make build' first" >&2; exit 1; }
 done
-tmp=$(mktemp -d /tmp/cea-cds.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-free_port() {
-  local p
-  for p in $(shuf -i 20000-40000 -n 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  echo "cds-archives: no free port" >&2; exit 1
-}
+bench_name=cds-archives
+. "$(dirname "$0")/lib-bench.sh"
+bench_mktemp /tmp/cea-cds.XXXXXX
 wait_for() { # seconds, command...
   local n=$(( $1 * 20 )); shift
   for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done
@@ -51,9 +39,7 @@ stop() {
   wait "$1" || { echo "cds-archives: $2 did not stop cleanly (log: $3)" >&2; cat "$3" >&2; exit 1; }
 }
 rport=$(free_port)
-redis-server --port "$rport" --bind 127.0.0.1 --save "" --appendonly no --dir "$tmp" --daemonize no \
-  --logfile "$tmp/redis.log" & pids+=($!)
-wait_for 10 redis-cli -p "$rport" ping || { echo "cds-archives: redis-server did not start" >&2; exit 1; }
+bench_redis "$rport" "$tmp" "$tmp/redis.log"
 redis="redis://127.0.0.1:$rport" db="jdbc:sqlite:$tmp/cea.db"
 export CEA_CDS=dump
 cd "$tmp"
