@@ -398,10 +398,17 @@ final class AutomationService implements AutoCloseable {
     // ---- automation-raw ----
 
     private volatile String rawCursor = "$";
+    /**
+     * Shortest time between two reads of {@code can:raw}, ms. At facility load (15 frames/s) a blocking
+     * read returns every frame on its own; reading at most twice a second takes them in batches and
+     * halves this thread's CPU (issue 20), while the node rules it feeds count in seconds.
+     */
+    static final long RAW_READ_PERIOD_MS = 500;
 
     private void rawLoop() {
         org.cea.automation.Backoff backoff = new org.cea.automation.Backoff(100, 5_000);
         while (running.get()) {
+            long started = System.nanoTime();
             try {
                 var reply = jedis.xread(redis.clients.jedis.params.XReadParams.xReadParams().block(1_000).count(1_000),
                         Map.of(org.cea.redisio.StreamSchema.STREAM, "$".equals(rawCursor)
@@ -416,6 +423,10 @@ final class AutomationService implements AutoCloseable {
                         frame(new RawEntry(e.getID().toString(), e.getFields()));
                         rawCursor = e.getID().toString();
                     }
+                }
+                long spentMs = (System.nanoTime() - started) / 1_000_000;
+                if (spentMs < RAW_READ_PERIOD_MS) {
+                    sleep(RAW_READ_PERIOD_MS - spentMs);
                 }
             } catch (redis.clients.jedis.exceptions.JedisException e) {
                 LOG.debug("can:raw tail: {}", e.getMessage());
