@@ -11,14 +11,22 @@ import java.util.Objects;
  * procedure lives in the schema), as {@code timescaledb_information.jobs} / {@code job_stats}
  * record them. A store without the extension has no jobs: {@link State#NOT_APPLICABLE}.
  *
- * <p>The rule ({@link #classify}): a job is {@link Status#FAILING} after
- * {@value #FAILURES_IN_A_ROW} failed runs in a row, {@link Status#LATE} when its last success (or,
- * never run, its first due start) is more than {@value #LATE_FACTOR} × its schedule interval
- * ago, {@link Status#PAUSED} when it is unscheduled; the report is {@link State#DEGRADED} when
- * any job is one of these. One failed run (a lock timeout, a restart) is {@link Status#RETRYING},
- * not degraded: the next run usually succeeds. The job runner's record is trusted, not the data:
- * TimescaleDB 2.28.3 on PostgreSQL 15.20 records every scheduled run as failed ({@code cannot drop
- * portal "" while it is being set up}) although the work is done, and that is reported as failing.
+ * <p>The rule ({@link #classify}) tells a job that runs and fails from one that is not run:
+ * <ul>
+ * <li>{@link Status#FAILING}: {@value #FAILURES_IN_A_ROW} failed runs in a row, or at least one failed run
+ *     since its last success and that success more than {@value #LATE_FACTOR} × its schedule interval ago;</li>
+ * <li>{@link Status#LATE} (not run): its next start is overdue by more than {@value #LATE_FACTOR} × the interval
+ *     (the scheduler is stopped or has no free background worker), or its last success is that old with no
+ *     failure since (a run that does not end);</li>
+ * <li>{@link Status#PAUSED}: unscheduled;</li>
+ * <li>{@link Status#RETRYING}: one or two failures in a row within the limit (a lock timeout, a restart: the
+ *     next run usually succeeds); {@link Status#PENDING}: never run, not yet overdue.</li>
+ * </ul>
+ * The report is {@link State#DEGRADED} when any job is failing, late or paused. The job runner's
+ * record is trusted, not the data: TimescaleDB 2.28.3 on PostgreSQL 15.20 records every scheduled
+ * run as failed ({@code cannot drop portal "" while it is being set up}, a check new in 15.20 that
+ * the runner's portal trips after the work is done; 15.18 records them as successes), and that is
+ * reported as failing.
  */
 public final class JobHealth {
     /** Failed runs in a row after which a job is {@link Status#FAILING}. */
@@ -52,9 +60,10 @@ public final class JobHealth {
         PENDING,
         /** The last run failed, fewer than {@value #FAILURES_IN_A_ROW} in a row. */
         RETRYING,
-        /** {@value #FAILURES_IN_A_ROW} or more failed runs in a row. */
+        /** It runs and fails: {@value #FAILURES_IN_A_ROW} or more failed runs in a row, or failed since a success
+         *  more than {@value #LATE_FACTOR} × the schedule interval ago. */
         FAILING,
-        /** No success for more than {@value #LATE_FACTOR} × the schedule interval. */
+        /** Not run: its next start overdue, or no run ending, for more than {@value #LATE_FACTOR} × the interval. */
         LATE,
         /** Unscheduled: it never runs. */
         PAUSED;
@@ -149,20 +158,29 @@ public final class JobHealth {
     /** The rule of the class comment, for one job at {@code now}. */
     public static Verdict classify(Job j, Instant now) {
         Duration limit = j.schedule().multipliedBy(LATE_FACTOR);
+        String error = j.lastError() == null ? "" : ", last error: " + j.lastError();
+        String within = " (limit " + LATE_FACTOR + " x " + j.schedule().toSeconds() + " s)";
         if (!j.scheduled()) {
             return new Verdict(j, Status.PAUSED, "paused (scheduled = false): it never runs");
         }
-        String error = j.lastError() == null ? "" : ", last error: " + j.lastError();
         if (j.consecutiveFailures() >= FAILURES_IN_A_ROW) {
             return new Verdict(j, Status.FAILING, j.consecutiveFailures() + " failed runs in a row (limit "
                     + FAILURES_IN_A_ROW + ")" + error);
         }
-        // never succeeded: late once its first start is overdue by the limit (no scheduler running)
-        Instant since = j.lastSuccess() != null ? j.lastSuccess() : j.runs() == 0 ? j.nextStart() : null;
-        if (since != null && Duration.between(since, now).compareTo(limit) > 0) {
-            String what = j.lastSuccess() != null ? "no success since " + since : "not run since due at " + since;
-            return new Verdict(j, Status.LATE, what + ", " + Duration.between(since, now).toSeconds()
-                    + " s ago (limit " + LATE_FACTOR + " x " + j.schedule().toSeconds() + " s)" + error);
+        // the runner sets next_start at every start and end (-infinity, read as null, while running):
+        // one long past due means nobody starts the job (scheduler stopped, no free background worker)
+        if (j.nextStart() != null && ago(j.nextStart(), now).compareTo(limit) > 0) {
+            return new Verdict(j, Status.LATE, "not run since due at " + j.nextStart() + ", "
+                    + ago(j.nextStart(), now).toSeconds() + " s ago" + within + error);
+        }
+        if (j.lastSuccess() != null && ago(j.lastSuccess(), now).compareTo(limit) > 0) {
+            // it runs (or ran) and fails: failing, not late, although fewer than 3 in a row (the runner
+            // backs off 1, 2, ... schedules after each failure, so the third may be 3 schedules away)
+            String since = j.lastSuccess() + ", " + ago(j.lastSuccess(), now).toSeconds() + " s ago" + within;
+            return j.consecutiveFailures() > 0
+                    ? new Verdict(j, Status.FAILING, j.consecutiveFailures() + " failed run(s) since the last success, "
+                            + "no success since " + since + error)
+                    : new Verdict(j, Status.LATE, "not run since its last success at " + since);
         }
         if (j.runs() == 0) {
             return new Verdict(j, Status.PENDING, "not run yet");
@@ -172,5 +190,9 @@ public final class JobHealth {
                     + FAILURES_IN_A_ROW + ")" + error);
         }
         return new Verdict(j, Status.OK, "last success " + j.lastSuccess());
+    }
+
+    private static Duration ago(Instant t, Instant now) {
+        return Duration.between(t, now);
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Store#jobHealth()} against TimescaleDB's real job runner (a job whose procedure raises, the
- * schema's own policies), against plain PostgreSQL and SQLite (not applicable, never an error).
+ * schema's own policies run by the scheduler, a job no longer started), against plain PostgreSQL and
+ * SQLite (not applicable, never an error).
  */
 class JobHealthIT {
     private static PostgresCluster ts;
@@ -70,37 +71,106 @@ class JobHealthIT {
     }
 
     /**
-     * The schema's four policies, named, healthy when the runner records success. On PostgreSQL 15.20
-     * with TimescaleDB 2.28.3 the runner records every scheduled run as failed (issue 18), so the test
-     * holds the jobs off (next start in a day) and writes the record a successful run leaves
-     * ({@code bgw_job_stat}) where a run happened; jobs not yet run are pending.
+     * The schema's four policies, run by TimescaleDB's own scheduler (no record written by the test):
+     * every run recorded a success, the work is done (a compressed chunk, the minute aggregate's
+     * watermark near now) and the report is ok. Fails where the runner records its runs as failed, as
+     * TimescaleDB 2.28.3 does on PostgreSQL 15.20 (issue 18; DESIGN.md "Job health"): that is a broken
+     * deployment, not a test to skip.
      */
     @Test
-    void theSchemasPoliciesAreOkWhenTheirLastRunsSucceeded() throws Exception {
+    void theSchemasPoliciesRunByTheSchedulerSucceedAndAreOk() throws Exception {
         PostgresCluster pg = timescale();
         pg.createDatabase("jobs_ok");
         String url = pg.url("jobs_ok");
         assertEquals(Backend.TIMESCALEDB, Store.applySchema(url));
-        pg.psql("jobs_ok", "SELECT alter_job(job_id, next_start => now() + INTERVAL '1 day') FROM timescaledb_information.jobs"
+        // 20 days ago (a chunk the compression policy compresses) and the last half hour (the minute refresh)
+        pg.psql("jobs_ok", "INSERT INTO sensor_readings SELECT now() - INTERVAL '20 days' - i * INTERVAL '1 minute', 'co2', i"
+                + " FROM generate_series(1, 120) i UNION ALL SELECT now() - i * INTERVAL '10 seconds', 'co2', i"
+                + " FROM generate_series(1, 180) i");
+        // runs that start after the rows are in (a policy may have run once when it was added)
+        String t0 = pg.psql("jobs_ok", "SELECT now()").trim();
+        pg.psql("jobs_ok", "SELECT alter_job(job_id, next_start => now()) FROM timescaledb_information.jobs"
                 + " WHERE hypertable_schema = 'public'");
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!"0".equals(pg.psql("jobs_ok", "SELECT count(*) FROM timescaledb_information.job_stats WHERE job_status = 'Running'"))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+        String pendingRuns = "SELECT count(*) FROM timescaledb_information.jobs j LEFT JOIN timescaledb_information.job_stats s"
+                + " USING (job_id) WHERE j.hypertable_schema = 'public' AND (s.job_status IS DISTINCT FROM 'Scheduled'"
+                + " OR s.last_run_started_at IS NULL OR s.last_run_started_at < '" + t0 + "'"
+                + " OR s.last_run_status IS NULL)";
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!"0".equals(pg.psql("jobs_ok", pendingRuns).trim()) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
         }
-        pg.psql("jobs_ok", "UPDATE _timescaledb_internal.bgw_job_stat SET last_run_success = true, consecutive_failures = 0,"
-                + " total_successes = total_runs, total_failures = 0, last_finish = now(), last_successful_finish = now()");
         try (Store store = Store.open(url)) {
             JobHealth.Report r = store.jobHealth();
-            assertEquals(JobHealth.State.OK, r.state(), r.toString());
             assertEquals(List.of("compression sensor_readings", "compression can_messages", "refresh sensor_readings_1m",
                     "refresh sensor_readings_1h"), r.jobs().stream().map(v -> v.job().name()).collect(Collectors.toList()));
             for (JobHealth.Verdict v : r.jobs()) {
-                assertTrue(v.status() == JobHealth.Status.OK || v.status() == JobHealth.Status.PENDING, v.toString());
-                assertNotNull(v.job().nextStart(), v.toString());
+                assertEquals(JobHealth.Status.OK, v.status(), "the runner's record of " + v.job().name() + ": " + v);
+                assertEquals("Success", v.job().lastStatus(), v.toString());
+                assertEquals(0, v.job().consecutiveFailures(), v.toString());
+                assertNotNull(v.job().lastSuccess(), v.toString());
             }
+            assertEquals(JobHealth.State.OK, r.state(), r.toString());
             assertEquals(1800, verdict(r, "refresh sensor_readings_1h").job().schedule().toSeconds());
         }
+        assertEquals("1", pg.psql("jobs_ok", "SELECT count(*) FROM timescaledb_information.chunks"
+                + " WHERE hypertable_name = 'sensor_readings' AND is_compressed").trim());
+        assertEquals("t", pg.psql("jobs_ok", "SELECT _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark("
+                + "mat_hypertable_id)) > now() - INTERVAL '5 minutes' FROM _timescaledb_catalog.continuous_agg"
+                + " WHERE user_view_name = 'sensor_readings_1m'").trim());
+    }
+
+    /**
+     * Failing and not run told apart on the real runner: a job whose procedure raises is failing; a
+     * job that succeeded and is no longer started (the database's schedulers stopped) becomes late,
+     * "not run", and is not called failing. On a cluster of its own: stopping the schedulers is
+     * cluster-wide.
+     */
+    @Test
+    void aJobNoLongerStartedIsLateNotRunWhileARaisingOneIsFailing() throws Exception {
+        assumeTrue(PostgresCluster.timescaleSelected(), "TimescaleDB-only tests skipped: test clusters run "
+                + PostgresCluster.describeBackend(false));
+        try (PostgresCluster pg = PostgresCluster.start()) {
+            pg.createDatabase("jobs_stop");
+            String url = pg.url("jobs_stop");
+            assertEquals(Backend.TIMESCALEDB, Store.applySchema(url));
+            pg.psql("jobs_stop", "CREATE PROCEDURE cea_tick(job_id int, config jsonb) LANGUAGE plpgsql AS"
+                    + " $$ BEGIN PERFORM 1; END $$");
+            pg.psql("jobs_stop", "CREATE PROCEDURE cea_check_source(job_id int, config jsonb) LANGUAGE plpgsql AS"
+                    + " $$ BEGIN RAISE EXCEPTION 'source table cea_gone does not exist'; END $$");
+            String tick = pg.psql("jobs_stop", "SELECT add_job('cea_tick', INTERVAL '1 second')").trim();
+            String raising = pg.psql("jobs_stop", "SELECT add_job('cea_check_source', INTERVAL '1 second')").trim();
+            try (Store store = Store.open(url)) {
+                JobHealth.Report r = awaitReport(store, 60_000, rep -> verdict(rep, "cea_tick").status() == JobHealth.Status.OK
+                        && verdict(rep, "cea_check_source").status() == JobHealth.Status.FAILING);
+                assertEquals(JobHealth.Status.OK, verdict(r, "cea_tick").status(), r.toString());
+                assertEquals(JobHealth.Status.FAILING, verdict(r, "cea_check_source").status(), r.toString());
+
+                pg.psql("jobs_stop", "SELECT _timescaledb_functions.stop_background_workers()");
+                long runs = Long.parseLong(pg.psql("jobs_stop", "SELECT total_runs FROM timescaledb_information.job_stats"
+                        + " WHERE job_id = " + tick).trim());
+                r = awaitReport(store, 30_000, rep -> verdict(rep, "cea_tick").status() == JobHealth.Status.LATE);
+                JobHealth.Verdict late = verdict(r, "cea_tick");
+                assertEquals(JobHealth.Status.LATE, late.status(), r.toString());
+                assertTrue(late.why().startsWith("not run since "), late.why());
+                assertEquals(0, late.job().consecutiveFailures(), late.toString());
+                assertEquals(Integer.parseInt(tick), late.job().id());
+                assertEquals(runs, late.job().runs(), "the stopped scheduler started it again: " + late);
+                assertEquals(JobHealth.Status.FAILING, verdict(r, "cea_check_source").status(), r.toString());
+                assertEquals(Integer.parseInt(raising), verdict(r, "cea_check_source").job().id());
+                assertEquals(JobHealth.State.DEGRADED, r.state());
+            }
+        }
+    }
+
+    private static JobHealth.Report awaitReport(Store store, long millis, java.util.function.Predicate<JobHealth.Report> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        JobHealth.Report r = store.jobHealth();
+        while (!done.test(r) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            r = store.jobHealth();
+        }
+        return r;
     }
 
     @Test

@@ -40,7 +40,7 @@ class JobHealthTest {
         assertEquals(JobHealth.Status.OK, JobHealth.classify(job(10, 0, NOW.minusSeconds(120), NOW, true), NOW).status());
         JobHealth.Verdict v = JobHealth.classify(job(10, 0, NOW.minusSeconds(121), NOW, true), NOW);
         assertEquals(JobHealth.Status.LATE, v.status());
-        assertTrue(v.why().contains("121 s ago (limit 2 x 60 s)"), v.why());
+        assertEquals("not run since its last success at 2026-12-02T05:57:59Z, 121 s ago (limit 2 x 60 s)", v.why());
     }
 
     @Test
@@ -48,6 +48,31 @@ class JobHealthTest {
         assertEquals(JobHealth.Status.PENDING, JobHealth.classify(job(0, 0, null, NOW.plusSeconds(600), true), NOW).status());
         assertEquals(JobHealth.Status.PENDING, JobHealth.classify(job(0, 0, null, NOW.minusSeconds(60), true), NOW).status());
         assertEquals(JobHealth.Status.LATE, JobHealth.classify(job(0, 0, null, NOW.minusSeconds(121), true), NOW).status());
+    }
+
+    @Test
+    void aFailureSinceASuccessOlderThanTwoSchedulesIsFailingNotLate() {
+        // the runner backs off after each failure, so the third failure may come after the limit
+        JobHealth.Verdict v = JobHealth.classify(job(10, 1, NOW.minusSeconds(121), NOW.plusSeconds(60), true), NOW);
+        assertEquals(JobHealth.Status.FAILING, v.status());
+        assertTrue(v.why().startsWith("1 failed run(s) since the last success, no success since 2026-12-02T05:57:59Z, 121 s ago"),
+                v.why());
+        assertTrue(v.why().endsWith("(limit 2 x 60 s), last error: boom"), v.why());
+    }
+
+    @Test
+    void aJobWhoseNextStartIsLongOverdueIsNotRunWhateverItsLastRuns() {
+        // a stopped scheduler: the record stays as the last run left it, next start in the past
+        JobHealth.Verdict fresh = JobHealth.classify(job(10, 0, NOW.minusSeconds(30), NOW.minusSeconds(121), true), NOW);
+        assertEquals(JobHealth.Status.LATE, fresh.status());
+        assertEquals("not run since due at 2026-12-02T05:57:59Z, 121 s ago (limit 2 x 60 s)", fresh.why());
+        // two failures and never a success: not retrying for ever once nobody starts it
+        JobHealth.Verdict failed = JobHealth.classify(job(2, 2, null, NOW.minusSeconds(121), true), NOW);
+        assertEquals(JobHealth.Status.LATE, failed.status());
+        assertTrue(failed.why().endsWith(", last error: boom"), failed.why());
+        // while a run is under way the runner's next start is -infinity (null): not overdue
+        assertEquals(JobHealth.Status.OK, JobHealth.classify(job(10, 0, NOW.minusSeconds(30), null, true), NOW).status());
+        assertEquals(JobHealth.Status.RETRYING, JobHealth.classify(job(2, 2, null, NOW.plusSeconds(60), true), NOW).status());
     }
 
     @Test

@@ -64,9 +64,9 @@ class DbViewTest {
                 Map.of(), Map.of(), null, Map.of(), List.of(), org.cea.tsdb.JobHealth.of(List.of(ok, late), now));
         List<String> lines = DbView.render(s, UTC);
         // 3700 s without a success > 2 x 1800 s
-        assertEquals(List.of("db jobs: DEGRADED — refresh sensor_readings_1h: no success since 2025-12-31T22:58:20Z,"
+        assertEquals(List.of("db jobs: DEGRADED — refresh sensor_readings_1h: not run since its last success at 2025-12-31T22:58:20Z,"
                         + " 3700 s ago (limit 2 x 1800 s)",
-                "  LATE     refresh sensor_readings_1h: no success since 2025-12-31T22:58:20Z, 3700 s ago (limit 2 x 1800 s)"),
+                "  LATE     refresh sensor_readings_1h: not run since its last success at 2025-12-31T22:58:20Z, 3700 s ago (limit 2 x 1800 s)"),
                 lines.subList(2, 4));
         org.junit.jupiter.api.Assertions.assertFalse(s.healthy());
         DbSnapshot fine = new DbSnapshot("x", NOW, null, "TIMESCALEDB", List.of(), Map.of(), Map.of(), null, Map.of(),
