@@ -70,8 +70,8 @@ public final class StreamPublisher implements AutoCloseable {
     private List<FrameEntry> batch;
     private StreamWriter writer;
     private long batchStartNs;
-    private long nextAttemptNs;
-    private long backoffMs;
+    /** Reconnect pacing: due while connected; after a failure or refusal, when the next connect may be tried. */
+    private final Backoff backoff;
     private long lastCapWarnNs;
     private boolean closed;
     private boolean downLogged;
@@ -111,8 +111,7 @@ public final class StreamPublisher implements AutoCloseable {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.wallMillis = Objects.requireNonNull(wallMillis, "wallMillis");
         this.batch = new ArrayList<>(settings.batchSize());
-        this.backoffMs = settings.backoffInitialMs();
-        this.nextAttemptNs = nanoTime.getAsLong();
+        this.backoff = new Backoff(settings.backoffInitialMs(), settings.backoffMaxMs(), nanoTime);
         if (spool.lastEntryId() != null) {
             ids.advancePast(spool.lastEntryId());
         }
@@ -147,8 +146,8 @@ public final class StreamPublisher implements AutoCloseable {
             return;
         }
         long now = nanoTime.getAsLong();
-        if (writer == null && now - nextAttemptNs >= 0) {
-            tryConnect(now);
+        if (writer == null && backoff.due()) {
+            tryConnect();
         }
         if (writer != null && !spool.isEmpty()) {
             replayChunk();
@@ -169,7 +168,7 @@ public final class StreamPublisher implements AutoCloseable {
             due = Math.min(due, batchStartNs + settings.flushIntervalMs() * 1_000_000L - now);
         }
         if (writer == null) {
-            due = Math.min(due, nextAttemptNs - now);
+            due = Math.min(due, backoff.remainingNanos());
         } else if (!spool.isEmpty() || (batch.isEmpty() && !inFlight.isEmpty())) {
             due = 0;
         }
@@ -192,9 +191,8 @@ public final class StreamPublisher implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        long now = nanoTime.getAsLong();
-        if (writer == null && now - nextAttemptNs >= 0 && !closed) {
-            tryConnect(now);
+        if (writer == null && backoff.due() && !closed) {
+            tryConnect();
         }
         if (writer != null && !spool.isEmpty()) {
             replayChunk();
@@ -308,7 +306,7 @@ public final class StreamPublisher implements AutoCloseable {
             lastRefusalLogNs = now;
             LOG.error("Redis refused {} entries ({} refused since start; {} under new ids, as accepted entries had"
                     + " passed them): spooled, sending again after a backoff of {} ms. First refusal: {}", n, refused,
-                    renumbered, backoffMs, first);
+                    renumbered, backoff.nextDelayMs(), first);
         }
     }
 
@@ -320,8 +318,7 @@ public final class StreamPublisher implements AutoCloseable {
             writer = null;
         }
         connected = false;
-        nextAttemptNs = nanoTime.getAsLong() + backoffMs * 1_000_000L;
-        backoffMs = Math.min(backoffMs * 2, settings.backoffMaxMs());
+        backoff.failed();
     }
 
     /**
@@ -428,13 +425,13 @@ public final class StreamPublisher implements AutoCloseable {
         }
     }
 
-    private void tryConnect(long now) {
+    private void tryConnect() {
         try {
             writer = StreamWriter.connect(redis, settings);
             ids.advancePast(writer.lastId());
             connected = true;
             if (!refusing) {
-                backoffMs = settings.backoffInitialMs();
+                backoff.succeeded();
             }
             downLogged = false;
             LOG.info("connected to {} (stream {} top {}); {} spooled frames to replay", redis.maskedUrl(),
@@ -442,16 +439,15 @@ public final class StreamPublisher implements AutoCloseable {
         } catch (RedisIoException e) {
             writer = null;
             lastError = e.getMessage();
-            nextAttemptNs = now + backoffMs * 1_000_000L;
+            long delayMs = backoff.failed();
             if (!downLogged) {
                 LOG.warn("Redis unavailable ({}); spooling to {}, retrying with backoff up to {} ms", e.getMessage(),
                         spool.file(), settings.backoffMaxMs());
                 downLogged = true;
             } else {
-                LOG.debug("reconnect to {} failed, next attempt in {} ms: {}", redis.maskedUrl(), backoffMs,
+                LOG.debug("reconnect to {} failed, next attempt in {} ms: {}", redis.maskedUrl(), delayMs,
                         e.getMessage());
             }
-            backoffMs = Math.min(backoffMs * 2, settings.backoffMaxMs());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.cea.redisio.Backoff;
 import org.cea.redisio.LiveKeys;
 import org.cea.redisio.LiveSubscriber;
 import org.cea.redisio.LiveUpdate;
@@ -165,7 +166,7 @@ final class LiveHub implements AutoCloseable {
 
     private void subscribeLoop() {
         RedisConfig cfg = live.config();
-        long backoff = 100;
+        Backoff backoff = new Backoff(100, MAX_BACKOFF_MS);
         while (running.get()) {
             LiveSubscriber sub = new LiveSubscriber(cfg, this::onUpdate);
             snapshotPending = true;
@@ -188,13 +189,12 @@ final class LiveHub implements AutoCloseable {
                 current = null;
             }
             if (!snapshotPending) {
-                backoff = 100;
+                backoff.succeeded();
             }
             lostSubscription();
-            if (!running.get() || !sleep(backoff)) {
+            if (!running.get() || !sleep(backoff.failed())) {
                 break;
             }
-            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         }
         subscribed = false;
     }

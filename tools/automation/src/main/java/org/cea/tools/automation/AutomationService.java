@@ -374,7 +374,7 @@ final class AutomationService implements AutoCloseable {
     // ---- automation-live ----
 
     private void liveLoop() {
-        org.cea.automation.Backoff backoff = new org.cea.automation.Backoff(100, 5_000);
+        org.cea.redisio.Backoff backoff = new org.cea.redisio.Backoff(100, 5_000);
         while (running.get()) {
             LiveSubscriber sub = new LiveSubscriber(settings.redis(), u -> {
                 if (!readings.offer(new LiveValue(u.sensor(), u.value(), u.tsMillis()))) {
@@ -406,7 +406,7 @@ final class AutomationService implements AutoCloseable {
     static final long RAW_READ_PERIOD_MS = 500;
 
     private void rawLoop() {
-        org.cea.automation.Backoff backoff = new org.cea.automation.Backoff(100, 5_000);
+        org.cea.redisio.Backoff backoff = new org.cea.redisio.Backoff(100, 5_000);
         while (running.get()) {
             long started = System.nanoTime();
             try {

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.cea.candecode.DecodeResult;
+import org.cea.redisio.Backoff;
 import org.cea.tsdb.MessageRow;
 import org.cea.tsdb.Store;
 import org.cea.tsdb.StoreUnavailableException;
@@ -126,7 +127,7 @@ final class DbPath implements Runnable {
 
     /** Writes the rows, retrying while unavailable until {@code deadlineNs}; clears the list when done. */
     private void writeWithRetry(List<MessageRow> rows, long deadlineNs) throws InterruptedException {
-        long backoffMs = 100;
+        Backoff backoff = new Backoff(100, 5_000, nanoTime);
         while (!rows.isEmpty()) {
             try {
                 if (store == null) {
@@ -153,11 +154,10 @@ final class DbPath implements Runnable {
                             e.getMessage());
                     unavailableLogged = true;
                 }
-                if (nanoTime.getAsLong() + backoffMs * 1_000_000L - deadlineNs > 0) {
+                if (nanoTime.getAsLong() + backoff.nextDelayMs() * 1_000_000L - deadlineNs > 0) {
                     return;
                 }
-                Thread.sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, 5_000);
+                Thread.sleep(backoff.failed());
             } catch (TsdbException e) {
                 rejected += rows.size();
                 LOG.error("DB path: batch of {} rows refused by {}: {}", rows.size(), url, e.getMessage(), e);

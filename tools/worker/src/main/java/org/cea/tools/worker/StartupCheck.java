@@ -2,6 +2,7 @@ package org.cea.tools.worker;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.cea.redisio.Backoff;
 import org.cea.tools.common.ToolExit;
 import org.cea.tsdb.StoreUnavailableException;
 import org.slf4j.Logger;

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import org.cea.redisio.Backoff;
 import org.cea.redisio.DeadLetters;
 import org.cea.redisio.LiveStateWriter;
 import org.cea.redisio.RawEntry;
