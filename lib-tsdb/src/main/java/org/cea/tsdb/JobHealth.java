@@ -24,9 +24,9 @@ import java.util.Objects;
  * </ul>
  * The report is {@link State#DEGRADED} when any job is failing, late or paused. The job runner's
  * record is trusted, not the data: TimescaleDB 2.28.3 on PostgreSQL 15.20 records every scheduled
- * run as failed ({@code cannot drop portal "" while it is being set up}, a check new in 15.20 that
- * the runner's portal trips after the work is done; 15.18 records them as successes), and that is
- * reported as failing.
+ * run as failed ({@code cannot drop portal "" while it is being set up}: a check added to
+ * PostgreSQL's PortalDrop after 15.18, tripped by the runner's own portal after the work is done;
+ * on 15.18 the same runs are successes), and that is reported as failing.
  */
 public final class JobHealth {
     /** Failed runs in a row after which a job is {@link Status#FAILING}. */
