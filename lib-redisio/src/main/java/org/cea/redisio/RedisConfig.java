@@ -4,9 +4,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPooled;
 
 /**
  * Connection settings from a {@code redis://[user:password@]host:port[/db]} or {@code rediss://}
@@ -27,6 +31,11 @@ public record RedisConfig(String host, int port, String user, String password, i
     public static final int DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
     /** Default socket timeout, milliseconds. */
     public static final int DEFAULT_SOCKET_TIMEOUT_MS = 5_000;
+    /**
+     * {@link #openPool} sentinel: a borrow waits until a connection is free, however long (for pools sized
+     * to their threads, where a wait means a connection is still busy with a bounded command).
+     */
+    public static final long POOL_WAIT_FOREVER_MS = -1;
 
     /** Validates ranges. */
     public RedisConfig {
@@ -136,6 +145,33 @@ public record RedisConfig(String host, int port, String user, String password, i
         return DefaultJedisClientConfig.builder().connectionTimeoutMillis(connectTimeoutMs)
                 .socketTimeoutMillis(socketTimeoutMs).user(user).password(password).database(database).ssl(ssl)
                 .clientName("cea").build();
+    }
+
+    /**
+     * Opens the pooled client of a process (the one place the pool is set up): at most {@code maxConnections}
+     * connections, all of them kept when idle, none opened ahead (min idle 0), no JMX registration. Connects
+     * lazily: nothing is sent before the first command. The caller closes it.
+     *
+     * @param maxConnections connections open at most (and kept idle), &gt;= 1: one per thread that uses it
+     * @param maxWaitMs      how long a borrow waits for a free connection, ms, &gt; 0, or
+     *                       {@link #POOL_WAIT_FOREVER_MS}
+     * @throws IllegalArgumentException when a limit is out of range
+     */
+    public JedisPooled openPool(int maxConnections, long maxWaitMs) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("redis pool size must be >= 1, was " + maxConnections);
+        }
+        if (maxWaitMs <= 0 && maxWaitMs != POOL_WAIT_FOREVER_MS) {
+            throw new IllegalArgumentException("redis pool wait must be > 0 ms or POOL_WAIT_FOREVER_MS (-1), was "
+                    + maxWaitMs);
+        }
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(maxConnections);
+        pool.setMaxIdle(maxConnections);
+        pool.setMinIdle(0);
+        pool.setMaxWait(Duration.ofMillis(maxWaitMs));
+        pool.setJmxEnabled(false);
+        return new JedisPooled(pool, hostAndPort(), clientConfig());
     }
 
     /** The URL with the password masked. */

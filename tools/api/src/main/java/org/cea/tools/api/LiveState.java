@@ -1,12 +1,10 @@
 package org.cea.tools.api;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.cea.redisio.ActiveAlerts;
 import org.cea.redisio.Alert;
 import org.cea.redisio.AlertAcks;
@@ -18,7 +16,6 @@ import org.cea.redisio.RedisConfig;
 import org.cea.redisio.RedisUnavailableException;
 import org.cea.redisio.StreamSchema;
 import org.cea.redisio.WorkerStatus;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -46,13 +43,7 @@ final class LiveState implements AutoCloseable {
     LiveState(RedisConfig config, Metrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(16);
-        pool.setMaxIdle(16);
-        pool.setMinIdle(0);
-        pool.setMaxWait(Duration.ofMillis(config.connectTimeoutMs()));
-        pool.setJmxEnabled(false);
-        this.jedis = new JedisPooled(pool, config.hostAndPort(), config.clientConfig());
+        this.jedis = config.openPool(16, config.connectTimeoutMs());
         this.reader = new LiveStateReader(jedis);
         this.workerStatus = new WorkerStatus(jedis);
         this.activeAlerts = new ActiveAlerts(jedis);

@@ -13,7 +13,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.cea.automation.ActuatorController;
 import org.cea.automation.AlertEngine;
 import org.cea.automation.AutomationConfig;
@@ -34,12 +33,12 @@ import org.cea.redisio.LiveSubscriber;
 import org.cea.redisio.LiveValue;
 import org.cea.redisio.MalformedEntryException;
 import org.cea.redisio.RawEntry;
+import org.cea.redisio.RedisConfig;
 import org.cea.redisio.RedisIoException;
 import org.cea.redisio.StreamConsumer;
 import org.cea.redisio.WorkerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -84,11 +83,7 @@ final class AutomationService implements AutoCloseable {
     AutomationService(AutomationSettings settings, List<Notifier> notifiers) {
         this.settings = settings;
         this.config = settings.config();
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(4 + 2 * notifiers.size());
-        pool.setMaxIdle(4 + 2 * notifiers.size());
-        pool.setJmxEnabled(false);
-        this.jedis = new JedisPooled(pool, settings.redis().hostAndPort(), settings.redis().clientConfig());
+        this.jedis = settings.redis().openPool(4 + 2 * notifiers.size(), RedisConfig.POOL_WAIT_FOREVER_MS);
         this.frames = new FrameWatch(settings.profile());
         Map<String, String> units = new HashMap<>();
         for (SensorSpec s : settings.profile().sensors()) {

@@ -1,13 +1,11 @@
 package org.cea.tools.monitor;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.cea.candecode.facility.SensorSpec;
 import org.cea.redisio.ActiveAlerts;
 import org.cea.redisio.Alert;
@@ -21,7 +19,6 @@ import org.cea.redisio.StreamSchema;
 import org.cea.redisio.WorkerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -65,13 +62,7 @@ final class RedisCollector implements AutoCloseable {
         this.sensors.forEach(s -> names.add(s.name()));
         this.failures = failures;
         this.wallMillis = wallMillis;
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(2);
-        pool.setMaxIdle(2);
-        pool.setMinIdle(0);
-        pool.setMaxWait(Duration.ofMillis(config.connectTimeoutMs()));
-        pool.setJmxEnabled(false);
-        this.jedis = new JedisPooled(pool, config.hostAndPort(), config.clientConfig());
+        this.jedis = config.openPool(2, config.connectTimeoutMs());
         this.live = new LiveStateReader(jedis);
         this.status = new WorkerStatus(jedis);
         this.alerts = new ActiveAlerts(jedis);

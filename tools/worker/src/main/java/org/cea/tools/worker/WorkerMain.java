@@ -8,7 +8,6 @@ import joptsimple.OptionException;
 import joptsimple.OptionParser;
 import joptsimple.OptionSet;
 import joptsimple.OptionSpec;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.cea.candecode.CanDecodeException;
 import org.cea.candecode.FrameDecoder;
 import org.cea.candecode.facility.FacilityProcessor;
@@ -20,7 +19,6 @@ import org.cea.redisio.StreamSchema;
 import org.cea.tools.common.ToolExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -81,11 +79,7 @@ public final class WorkerMain {
     }
 
     private static int runWorker(WorkerSettings settings, FacilityProfile profile, ToolExit exit, PrintStream err) {
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(4);
-        pool.setMaxIdle(4);
-        pool.setJmxEnabled(false);
-        try (JedisPooled jedis = new JedisPooled(pool, settings.redis().hostAndPort(), settings.redis().clientConfig());
+        try (JedisPooled jedis = settings.redis().openPool(4, RedisConfig.POOL_WAIT_FOREVER_MS);
              DbSink db = new DbSink(settings.dbUrl(), settings.maskedDbUrl())) {
             StartupCheck check = new StartupCheck(settings, exit);
             if (!check.database(db) || !check.redis(jedis)) {
