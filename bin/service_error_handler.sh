@@ -112,8 +112,10 @@ if command -v redis-cli >/dev/null 2>&1; then
     # no password in the URL: the monitors' ACL user, which may LPUSH/LTRIM service:failures (etc/redis-users.conf)
     auth=$REDIS_MONITOR_PASSWORD ruser=(--user cea-monitor)
   fi
-  REDISCLI_AUTH=$auth redis-cli --no-auth-warning -u "$url" "${ruser[@]}" LPUSH service:failures "$msg" >/dev/null 2>&1 \
-    && REDISCLI_AUTH=$auth redis-cli --no-auth-warning -u "$url" "${ruser[@]}" LTRIM service:failures 0 99 >/dev/null 2>&1
+  # the list and its cap as lib-redisio's ServiceFailures.KEY and MAX_ENTRIES (BinScriptsIT checks them)
+  failures_key=service:failures failures_max=100
+  REDISCLI_AUTH=$auth redis-cli --no-auth-warning -u "$url" "${ruser[@]}" LPUSH "$failures_key" "$msg" >/dev/null 2>&1 \
+    && REDISCLI_AUTH=$auth redis-cli --no-auth-warning -u "$url" "${ruser[@]}" LTRIM "$failures_key" 0 $((failures_max - 1)) >/dev/null 2>&1
 fi
 text="CEA service failed: $unit
 When:     $when (UTC)

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.cea.redisio.ServiceFailures;
 import org.cea.testsupport.RedisServer;
 import org.cea.testsupport.TestServers;
 import org.junit.jupiter.api.Test;
@@ -51,13 +52,22 @@ class BinScriptsIT {
     @Test
     void failureHandlerHelpRecordsNoFailure(@TempDir Path dir) {
         RedisServer redis = TestServers.redis();
-        redis.command("DEL service:failures");
+        redis.command("DEL " + ServiceFailures.KEY);
         Path log = dir.resolve("failures.log");
         Bin.Run r = Bin.run("service_error_handler.sh", Map.of("REDIS_URL", redis.url(), "CEA_FAILURE_LOG",
                 log.toString()), 30, "--help");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("Usage: service_error_handler.sh UNIT"), r.toString());
         assertFalse(Files.exists(log), "a failure was recorded in " + log);
-        assertEquals(":0", redis.command("LLEN service:failures").trim(), "a failure was pushed to service:failures");
+        assertEquals(":0", redis.command("LLEN " + ServiceFailures.KEY).trim(), "a failure was pushed to service:failures");
+    }
+
+    @Test
+    void failureHandlerWritesTheListLibRedisioDefines() throws Exception {
+        // a shell script cannot read ServiceFailures: its one definition of the key and the cap must agree
+        String script = Files.readString(Bin.dir().resolve("service_error_handler.sh"));
+        String line = "failures_key=" + ServiceFailures.KEY + " failures_max=" + ServiceFailures.MAX_ENTRIES;
+        assertTrue(script.contains(line), "bin/service_error_handler.sh does not set '" + line + "'");
+        assertEquals(2, script.split("\\$failures_key", -1).length - 1, "LPUSH and LTRIM both use $failures_key");
     }
 }

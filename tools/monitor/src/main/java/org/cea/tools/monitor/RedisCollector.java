@@ -15,6 +15,7 @@ import org.cea.redisio.LiveValue;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.RedisIoException;
 import org.cea.redisio.ScannerStatus;
+import org.cea.redisio.ServiceFailures;
 import org.cea.redisio.StreamSchema;
 import org.cea.redisio.WorkerStatus;
 import org.slf4j.Logger;
@@ -32,7 +33,6 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class RedisCollector implements AutoCloseable {
     /** The list written by {@code bin/service_error_handler.sh}, newest first. */
-    static final String FAILURES_KEY = "service:failures";
     private static final Logger LOG = LoggerFactory.getLogger(RedisCollector.class);
 
     private final RedisConfig config;
@@ -86,7 +86,7 @@ final class RedisCollector implements AutoCloseable {
             long dead = part(StreamSchema.DEAD_LETTERS, () -> jedis.xlen(StreamSchema.DEAD_LETTERS), 0L, problems);
             Map<String, LiveValue> values = part("live keys", () -> live.read(names), Map.of(), problems);
             List<String> failed = failures == 0 ? List.of()
-                    : part(FAILURES_KEY, () -> jedis.lrange(FAILURES_KEY, 0, failures - 1L), List.of(), problems);
+                    : part(ServiceFailures.KEY, () -> jedis.lrange(ServiceFailures.KEY, 0, failures - 1L), List.of(), problems);
             List<RedisSnapshot.Sensor> rows = new ArrayList<>(sensors.size());
             for (SensorSpec s : sensors) {
                 rows.add(new RedisSnapshot.Sensor(s.name(), s.unit(), values.get(s.name())));

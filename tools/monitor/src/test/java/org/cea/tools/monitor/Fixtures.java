@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cea.redisio.LiveKeys;
+import org.cea.redisio.ServiceFailures;
 import org.cea.redisio.WorkerStatus;
 import org.cea.tsdb.MessageRow;
 import org.cea.tsdb.ReadingRow;
@@ -65,7 +66,7 @@ final class Fixtures {
             jedis.xadd("can:raw", XAddParams.xAddParams(), Map.of("id", "0x101", "data", "00 11", "ts", "1", "dlc", "2"));
         }
         jedis.xadd("can:dead", XAddParams.xAddParams(), Map.of("id", "zz", "reason", "bad id", "source_id", "1-0"));
-        jedis.lpush(RedisCollector.FAILURES_KEY, "f1", "f2", "f3");
+        jedis.lpush(ServiceFailures.KEY, "f1", "f2", "f3");
     }
 
     private static void live(UnifiedJedis jedis, String sensor, String value, long tsMillis) {

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.cea.candecode.facility.FacilityProfile;
 import org.cea.candecode.facility.SensorSpec;
 import org.cea.redisio.RedisConfig;
+import org.cea.redisio.ServiceFailures;
 import org.cea.redisio.StreamSchema;
 import org.cea.testsupport.Processes;
 import org.cea.testsupport.RedisServer;
@@ -68,7 +69,7 @@ class RedisCollectorIT {
              JedisPooled jedis = new JedisPooled(redis.url());
              RedisCollector c = new RedisCollector(RedisConfig.fromUrl(redis.url()), profileSensors(), 5,
                      System::currentTimeMillis)) {
-            jedis.set(RedisCollector.FAILURES_KEY, "written by hand");
+            jedis.set(ServiceFailures.KEY, "written by hand");
             jedis.xadd(StreamSchema.STREAM, StreamEntryID.NEW_ENTRY, Map.of("id", "0x101"));
             RedisSnapshot s = c.collect();
             assertTrue(s.up(), s.error());
