@@ -22,10 +22,10 @@ import java.util.Map;
  * The share in band needs no per-band counts in the aggregate: an hour whose min and max are both
  * inside the window's band has all its readings in band, one whose max is below the band or min
  * above it has none; an hour that straddles a band limit is looked at minute by minute in the
- * minute aggregate the same way (where that is materialised and valid), and only the straddling
- * minutes are read from raw rows, as are the
- * window's partial hours (a lights-on time not on the hour, a zone offset not whole hours) and
- * hours the aggregate cannot answer. All raw pieces of all windows go in one statement, one index
+ * minute aggregate the same way (where that is materialised and valid), as are the whole minutes of
+ * the window's partial hours (a lights-on time not on the hour, a zone offset not whole hours) and
+ * of hours the hourly aggregate cannot answer; only straddling or unmaterialised minutes and
+ * sub-minute edges are read from raw rows. All raw pieces of all windows go in one statement, one index
  * range scan of {@code (sensor, time)} each.
  */
 final class PostgresSummaries {
@@ -33,7 +33,8 @@ final class PostgresSummaries {
     private static final String AGG = "SELECT (extract(epoch FROM bucket) * 1000000)::bigint, samples, sum_value,"
             + " min_value, max_value FROM " + VIEW + " WHERE sensor = ? AND bucket >= ? AND bucket < ?";
     /**
-     * The minute rows of the given hours: one index range scan per hour, parameterised through
+     * The minute rows of the given intervals (straddling hours, the whole minutes of partial
+     * hours): one index range scan per interval, parameterised through
      * LATERAL ({@code OFFSET 0} keeps the planner from flattening it). A plain range join
      * ({@code m.bucket >= h.s AND m.bucket < h.s + 1 hour}) against the view (a UNION ALL with
      * the real-time part) was planned as a nested loop over the whole materialised view per hour,
@@ -41,9 +42,9 @@ final class PostgresSummaries {
      * straddling night hours, a hash join on {@code time_bucket} 247 ms (EXPLAIN ANALYZE).
      */
     private static final String MINUTES = "SELECT (extract(epoch FROM m.bucket) * 1000000)::bigint, m.samples,"
-            + " m.sum_value, m.min_value, m.max_value FROM unnest(?::timestamptz[]) AS h(s)"
+            + " m.sum_value, m.min_value, m.max_value FROM unnest(?::timestamptz[], ?::timestamptz[]) AS h(a, b)"
             + " JOIN LATERAL (SELECT bucket, samples, sum_value, min_value, max_value FROM sensor_readings_1m"
-            + " WHERE sensor = ? AND bucket >= h.s AND bucket < h.s + INTERVAL '1 hour' OFFSET 0) m ON true";
+            + " WHERE sensor = ? AND bucket >= h.a AND bucket < h.b OFFSET 0) m ON true";
     private static final String RAW = "SELECT p.i, count(r.value), min(r.value), sum(r.value), max(r.value),"
             + " count(r.value) FILTER (WHERE r.value >= p.bmin AND r.value <= p.bmax)"
             + " FROM unnest(?::int[], ?::timestamptz[], ?::timestamptz[], ?::float8[], ?::float8[]) AS p(i, a, b, bmin, bmax)"
@@ -96,6 +97,9 @@ final class PostgresSummaries {
             acc[i] = new Acc();
             plan(i, windows.get(i), trusted, hours, acc[i], raw, straddling);
         }
+        if (minuteAggregate) {
+            raw = wholeMinutes(raw, straddling);
+        }
         if (!straddling.isEmpty()) {
             refine(c, sensor, windows, straddling, minuteAggregate, acc, raw);
         }
@@ -136,7 +140,7 @@ final class PostgresSummaries {
                     continue; // materialised and valid without a row: no readings in that hour
                 }
                 if (straddles(r, bmin, bmax)) {
-                    refine.add(new long[] {i, t});
+                    refine.add(new long[] {i, t, t + h});
                 } else {
                     acc.add((long) r[0], r[1], r[2], r[3], r[3] < bmin || r[2] > bmax ? 0 : (long) r[0]);
                 }
@@ -147,6 +151,35 @@ final class PostgresSummaries {
         }
     }
 
+    /**
+     * The whole minutes of the raw pieces (partial hours, hours the hourly aggregate does not
+     * hold) go to {@code refine} as well, to be read from the minute aggregate where it can; the
+     * pieces' sub-minute edges stay raw. Returns the raw pieces left.
+     */
+    private static List<Object[]> wholeMinutes(List<Object[]> raw, List<long[]> refine) {
+        long m = Buckets.MINUTE;
+        List<Object[]> left = new ArrayList<>();
+        for (Object[] p : raw) {
+            int i = (Integer) p[0];
+            long a = (Long) p[1];
+            long b = (Long) p[2];
+            long a1 = Buckets.ceil(a, m);
+            long b1 = Buckets.floor(b, m);
+            if (a1 >= b1) {
+                left.add(p);
+                continue;
+            }
+            if (a < a1) {
+                left.add(new Object[] {i, a, a1});
+            }
+            refine.add(new long[] {i, a1, b1});
+            if (b1 < b) {
+                left.add(new Object[] {i, b1, b});
+            }
+        }
+        return left;
+    }
+
     /** Some readings of the bucket (samples, sum, min, max) are inside the band and some outside. */
     private static boolean straddles(double[] r, double bmin, double bmax) {
         boolean allIn = r[2] >= bmin && r[3] <= bmax;
@@ -155,17 +188,17 @@ final class PostgresSummaries {
     }
 
     /**
-     * The straddling hours minute by minute from the minute aggregate where it is materialised and
-     * valid: a minute wholly in or out of the band counts from the aggregate, a straddling or
-     * untrusted minute becomes a raw piece. Without the minute aggregate the hour is a raw piece.
+     * The intervals (window index, from, to: straddling hours, whole minutes of raw pieces) minute
+     * by minute from the minute aggregate where it is materialised and valid: a minute wholly in or
+     * out of the band counts from the aggregate, a straddling or untrusted minute becomes a raw
+     * piece. Without the minute aggregate the interval is a raw piece.
      */
     private static void refine(Connection c, String sensor, List<SummaryWindow> windows, List<long[]> refine,
                                boolean minuteAggregate, Acc[] acc, List<Object[]> raw) throws SQLException {
-        long h = Buckets.HOUR;
         long m = Buckets.MINUTE;
         if (!minuteAggregate) {
             for (long[] r : refine) {
-                raw.add(new Object[] {(int) r[0], r[1], r[1] + h});
+                raw.add(new Object[] {(int) r[0], r[1], r[2]});
             }
             return;
         }
@@ -173,7 +206,7 @@ final class PostgresSummaries {
         long hi = Long.MIN_VALUE;
         for (long[] r : refine) {
             lo = Math.min(lo, r[1]);
-            hi = Math.max(hi, r[1] + h);
+            hi = Math.max(hi, r[2]);
         }
         List<long[]> trusted = Materialised.read(c, "sensor_readings_1m", m, lo, hi);
         Map<Long, double[]> minutes = minutes(c, sensor, refine);
@@ -183,7 +216,7 @@ final class PostgresSummaries {
             double bmin = w.bandMin() == null ? Exports.NO_MIN : w.bandMin();
             double bmax = w.bandMax() == null ? Exports.NO_MAX : w.bandMax();
             long pending = -1;   // start of the pending raw piece, or -1
-            for (long t = r[1]; t < r[1] + h; t += m) {
+            for (long t = r[1]; t < r[2]; t += m) {
                 double[] x = covered(trusted, t, t + m) ? minutes.get(t) : null;
                 boolean viaAggregate = covered(trusted, t, t + m) && (x == null || !straddles(x, bmin, bmax));
                 if (!viaAggregate) {
@@ -199,7 +232,7 @@ final class PostgresSummaries {
                 }
             }
             if (pending >= 0) {
-                raw.add(new Object[] {i, pending, r[1] + h});
+                raw.add(new Object[] {i, pending, r[2]});
             }
         }
     }
@@ -213,28 +246,33 @@ final class PostgresSummaries {
         return false;
     }
 
-    /** The minute aggregate's rows of the given hours, by bucket start. */
+    /** The minute aggregate's rows of the given intervals (window index, from, to), by bucket start. */
     private static Map<Long, double[]> minutes(Connection c, String sensor, List<long[]> refine) throws SQLException {
-        java.util.TreeSet<Long> starts = new java.util.TreeSet<>();
+        java.util.TreeMap<Long, Long> spans = new java.util.TreeMap<>();
         for (long[] r : refine) {
-            starts.add(r[1]);
+            spans.merge(r[1], r[2], Math::max);
         }
-        OffsetDateTime[] hs = new OffsetDateTime[starts.size()];
+        OffsetDateTime[] as = new OffsetDateTime[spans.size()];
+        OffsetDateTime[] bs = new OffsetDateTime[spans.size()];
         int k = 0;
-        for (long t : starts) {
-            hs[k++] = at(t);
+        for (Map.Entry<Long, Long> e : spans.entrySet()) {
+            as[k] = at(e.getKey());
+            bs[k++] = at(e.getValue());
         }
         Map<Long, double[]> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(MINUTES)) {
-            Array arr = c.createArrayOf("timestamptz", hs);
-            ps.setArray(1, arr);
-            ps.setString(2, sensor);
+            Array aa = c.createArrayOf("timestamptz", as);
+            Array ba = c.createArrayOf("timestamptz", bs);
+            ps.setArray(1, aa);
+            ps.setArray(2, ba);
+            ps.setString(3, sensor);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getLong(1), new double[] {rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)});
                 }
             }
-            arr.free();
+            aa.free();
+            ba.free();
         }
         return out;
     }
