@@ -28,8 +28,10 @@ final class ApiHandler extends Handler.Abstract {
     private static final String EXPORT_MESSAGES = "/api/export/messages";
     /** Largest request body accepted (an acknowledgement), bytes. */
     static final int MAX_BODY = 4_096;
-    /** Most bytes of an oversized body read and dropped before the 413, so the client gets to read it. */
+    /** Most bytes of an oversized body read and dropped before the 413, so the connection stays usable. */
     private static final int DRAIN_BODY = 64 * 1024;
+    /** Request attribute: the body was read to its end. */
+    private static final String BODY_READ = "cea.bodyRead";
     private final Endpoints endpoints;
     private final StaticContent content;
     private final Metrics metrics;
@@ -70,6 +72,9 @@ final class ApiHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, reply.immutable() ? "public, max-age=86400" : "no-cache");
         if (reply.status() == 405) {
             response.getHeaders().put(HttpHeader.ALLOW, path.endsWith(ACK_SUFFIX) ? "POST" : "GET, HEAD");
+        }
+        if (bodyUnread(request)) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         boolean head = "HEAD".equals(request.getMethod());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
@@ -191,24 +196,38 @@ final class ApiHandler extends Handler.Abstract {
      * cannot send without a CORS preflight) and be at most {@link #MAX_BODY} bytes.
      */
     private static String body(Request request) {
+        // the body is read (bounded) before anything is refused: see bodyUnread
+        byte[] b;
+        try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+            b = in.readNBytes(MAX_BODY + 1);
+            // readNBytes returns fewer bytes than asked only at the end of the body
+            if (b.length <= MAX_BODY || in.readNBytes(DRAIN_BODY).length < DRAIN_BODY) {
+                request.setAttribute(BODY_READ, Boolean.TRUE);
+            }
+        } catch (java.io.IOException e) {
+            throw ApiException.badParameter(null, "cannot read the request body: " + e.getMessage());
+        }
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw new ApiException(415, "unsupported_media_type", "send the body as Content-Type: application/json, was "
                     + (type == null ? "none" : "'" + type + "'"), null);
         }
-        try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
-            byte[] b = in.readNBytes(MAX_BODY + 1);
-            if (b.length > MAX_BODY) {
-                // read the rest (bounded) before answering: a server that closes with the body unread
-                // makes the client's TCP stack reset the connection, and the client then sees that
-                // instead of the 413 (AlertsApiIT, 1 run in several on a loaded machine)
-                in.readNBytes(DRAIN_BODY);
-                throw new ApiException(413, "payload_too_large", "request body larger than " + MAX_BODY + " bytes", null);
-            }
-            return new String(b, StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw ApiException.badParameter(null, "cannot read the request body: " + e.getMessage());
+        if (b.length > MAX_BODY) {
+            throw new ApiException(413, "payload_too_large", "request body larger than " + MAX_BODY + " bytes", null);
         }
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether the request came with a body this handler did not read to its end. Jetty closes such a
+     * connection once the reply is sent, and the reply has already gone out without
+     * {@code Connection: close}; a client that reuses the connection for its next request then gets
+     * "connection closed" instead of an answer (java.net.http does not retry a POST). Such a reply
+     * says {@code Connection: close} instead.
+     */
+    private static boolean bodyUnread(Request request) {
+        boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        return hasBody && request.getAttribute(BODY_READ) == null;
     }
 
     private QueryParams params(Map<String, List<String>> raw, Set<String> allowed) {

@@ -244,6 +244,33 @@ class AlertsApiIT {
         assertEquals(1, api.jedis.xlen(AlertKeys.ACKS), "refused requests are not queued");
     }
 
+    @Test
+    void aRefusedRequestLeavesTheConnectionUsableOrSaysItCloses() {
+        record(alert("vpd_day:veg", "warning", "firing", System.currentTimeMillis() - 60_000));
+        // a client that reuses the connection after a refusal must get its next answer, not a
+        // connection the server closed because the refused body was never read (CI, stop 23)
+        byte[] small = "{\"by\":\"anna\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] big = ("{\"by\":\"anna\",\"note\":\"" + "x".repeat(5000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int port = api.server.uri().getPort();
+        Map<String, Integer> refusals = new java.util.LinkedHashMap<>();
+        refusals.put("415 text/plain", check(port, "/api/alerts/vpd_day:veg/ack", "text/plain", small));
+        refusals.put("413 oversized", check(port, "/api/alerts/vpd_day:veg/ack", "application/json", big));
+        refusals.put("405 read-only path", check(port, "/api/sensors", "application/json", small));
+        refusals.put("400 query parameter", check(port, "/api/alerts/vpd_day:veg/ack?x=1", "application/json", small));
+        assertEquals(Map.of("415 text/plain", 415, "413 oversized", 413, "405 read-only path", 405,
+                "400 query parameter", 400), refusals);
+        assertEquals(0, api.jedis.xlen(AlertKeys.ACKS), "refused requests are not queued");
+    }
+
+    /** One refused POST whose body comes 300 ms after its head, then a GET on the same connection. */
+    private static int check(int port, String path, String type, byte[] body) {
+        List<RawHttp.Answer> a = RawHttp.postThenGet(port, path, type, body, 300, "/health");
+        if (a.size() == 2) {
+            assertTrue(a.get(1).status() == 200 || a.get(1).status() == 503, "the next request on the connection: " + a.get(1));
+        }
+        return a.get(0).status();
+    }
+
     private static ApiStack.Reply post(String path, String type, String body) {
         return api.send(HttpRequest.newBuilder(URI.create(api.server.uri() + path.substring(1)))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", type)

@@ -70,6 +70,44 @@ final class RawHttp {
         }
     }
 
+    /**
+     * On one kept-alive connection: sends a POST head, waits {@code bodyDelayMs}, sends the body
+     * (so the server may answer before it arrives, as with a client that writes them separately),
+     * reads the answer; then, unless that answer said {@code Connection: close}, sends
+     * {@code GET nextPath} on the same connection and reads that answer too.
+     *
+     * @return the answers, one or two
+     */
+    static java.util.List<Answer> postThenGet(int port, String path, String type, byte[] body, long bodyDelayMs,
+            String nextPath) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: " + type
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(bodyDelayMs);
+            out.write(body);
+            out.flush();
+            java.util.List<Answer> answers = new java.util.ArrayList<>();
+            answers.add(read(s.getInputStream(), true));
+            if (!"close".equalsIgnoreCase(answers.get(0).headers().getOrDefault("connection", ""))) {
+                out.write(("GET " + nextPath + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                answers.add(read(s.getInputStream(), true));
+            }
+            return answers;
+        } catch (IOException e) {
+            throw new IllegalStateException("POST " + path + " then GET " + nextPath + " on port " + port + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void write(OutputStream out, String method, String path, int port, String... headers) throws IOException {
         StringBuilder b = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
         boolean host = false;
