@@ -99,7 +99,7 @@ class DashboardBrowserIT {
                 String table = awaitText(browser, "String(document.querySelectorAll('#stable tbody tr').length)"
                         + " + ' ' + document.getElementById('stable').textContent", x -> x.startsWith("56 "));
                 assertTrue(table.contains("night") && table.contains("VPD (kPa)") && table.contains(" %"), table);
-                checkExport(browser, dir, db);
+                checkExport(browser, dir, db, java.time.ZoneId.of(api.get("/api/sensors").json().get("time_zone").getAsString()));
                 browser.eval("window.scrollTo(0, 0)");
                 browser.screenshot(screenshot("dashboard-1400.png"));
                 phone(browser);
@@ -174,18 +174,28 @@ class DashboardBrowserIT {
      * every row in it), clicks the download link and compares the file with the rows read from the
      * SQLite file with plain SQL.
      */
-    private static void checkExport(Chromium browser, Path dir, String db) throws IOException, SQLException {
+    private static void checkExport(Chromium browser, Path dir, String db, java.time.ZoneId facility)
+            throws IOException, SQLException {
         Path downloads = Files.createDirectories(dir.resolve("downloads"));
         JsonObject p = new JsonObject();
         p.addProperty("behavior", "allow");
         p.addProperty("downloadPath", downloads.toString());
         browser.call("Page.setDownloadBehavior", p);
-        browser.eval("(() => { const f = (ms) => { const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60000);"
-                + " return d.toISOString().slice(0, 16); }; const to = Math.floor(Date.now() / 60000) * 60000 - 120000;"
-                + " document.getElementById('hrange').value = 'custom';"
+        // the browser in another zone than the facility (UTC+13:45, or UTC-10 where the facility is
+        // there): the custom range is the facility's wall time all the same
+        JsonObject tz = new JsonObject();
+        tz.addProperty("timezoneId", facility.getId().equals("Pacific/Chatham") ? "Pacific/Honolulu" : "Pacific/Chatham");
+        browser.call("Emulation.setTimezoneOverride", tz);
+        Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 120);
+        Instant from = to.minus(java.time.Duration.ofDays(1));
+        java.time.format.DateTimeFormatter wall = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
+        browser.eval("(() => { document.getElementById('hrange').value = 'custom';"
                 + " document.getElementById('hrange').dispatchEvent(new Event('change'));"
-                + " document.getElementById('hfrom').value = f(to - 86400000); document.getElementById('hto').value = f(to);"
-                + " document.getElementById('hto').dispatchEvent(new Event('change')); return to; })()");
+                + " document.getElementById('hfrom').value = '" + wall.format(from.atZone(facility)) + "';"
+                + " document.getElementById('hto').value = '" + wall.format(to.atZone(facility)) + "';"
+                + " document.getElementById('hto').dispatchEvent(new Event('change')); return 1; })()");
+        String status = awaitText(browser, "document.getElementById('hstatus').textContent", s -> s.contains("(" + facility.getId() + ")"));
+        assertTrue(status.contains("(" + facility.getId() + ")"), "the range is labelled in the facility's zone: " + status);
         String href = awaitText(browser, "document.getElementById('export').href", s -> s.contains("/api/export?sensors="));
         browser.eval("document.getElementById('export').click()");
         Path csv = null;
@@ -221,6 +231,8 @@ class DashboardBrowserIT {
                 }
             }
         }
+        assertEquals(List.of(from, to), List.of(Instant.parse(q.get("from")), Instant.parse(q.get("to"))),
+                "the custom range typed as the facility's wall time " + href);
         assertTrue(want.size() > 200, "rows in the exported range: " + want.size());
         List<String> got = new ArrayList<>();
         for (String line : lines) {

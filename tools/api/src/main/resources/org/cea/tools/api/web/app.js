@@ -182,12 +182,43 @@
     c.className = "badge " + (ok ? "ok" : "off");
   }
 
+  // ---- the facility's local time (its zone from /api/sensors): custom ranges, labels and days are
+  // read and shown in it whatever zone the browser is in (a grower checking from a trip) ----
+  let facilityZone;
+  /** Wall-clock fields of ms in the facility's zone (the browser's until /api/sensors answered). */
+  function wallParts(ms) {
+    const f = new Intl.DateTimeFormat("en-US", { timeZone: facilityZone, hourCycle: "h23", year: "numeric",
+      month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    const p = {};
+    for (const x of f.formatToParts(new Date(ms))) p[x.type] = x.value;
+    return p;
+  }
+  function zoneOffsetMs(ms) {
+    const p = wallParts(ms);
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute, +p.second) - Math.floor(ms / 1000) * 1000;
+  }
+  /** "YYYY-MM-DDTHH:MM" (a datetime-local value) as the facility's wall time → epoch ms, NaN if not one. */
+  function wallToMs(v) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(v || "");
+    if (!m) return NaN;
+    const guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+    return guess - zoneOffsetMs(guess - zoneOffsetMs(guess)); // the offset at the answer counts (DST)
+  }
+  function localInput(ms) {
+    const p = wallParts(ms);
+    return p.year + "-" + p.month + "-" + p.day + "T" + String(+p.hour % 24).padStart(2, "0") + ":" + p.minute;
+  }
+  function wallTime(ms) {
+    return new Date(ms).toLocaleString(undefined, { timeZone: facilityZone });
+  }
+
   async function firstPaint() {
     try {
       const r = await fetch("/api/sensors", { cache: "no-store" });
       const j = await r.json();
       if (r.ok) {
         staleAfterMs = j.stale_after_ms || staleAfterMs;
+        facilityZone = j.time_zone || facilityZone;
         for (const room of j.rooms || []) if (room.node !== null) roomNodes.set(room.room, room.node);
         rows(j.sensors);
       }
@@ -285,10 +316,10 @@
   function range() {
     const v = $("hrange").value;
     if (v === "custom") {
-      const f = new Date($("hfrom").value);
-      const t = new Date($("hto").value);
+      const f = wallToMs($("hfrom").value);
+      const t = wallToMs($("hto").value);
       if (isNaN(f) || isNaN(t) || f >= t) return null;
-      return [f.getTime(), t.getTime()];
+      return [f, t];
     }
     const n = parseInt(v, 10);
     const unit = v.endsWith("h") ? 3600000 : 86400000;
@@ -386,22 +417,18 @@
       if (i < 2) axes.push({ scale: u, label: u, side: i === 0 ? 3 : 1, grid: { show: i === 0 }, size: 55 });
     });
     const opts = { width: width, height: width < 500 ? 240 : 320, series: series, bands: bands, scales: scales, axes: axes,
-      legend: { show: false }, cursor: { drag: { x: false, y: false } } };
+      legend: { show: false }, cursor: { drag: { x: false, y: false } },
+      tzDate: (ts) => (facilityZone ? uPlot.tzDate(new Date(ts * 1000), facilityZone) : new Date(ts * 1000)) };
     if (chart) chart.destroy();
     chart = new uPlot(opts, data, $("chart"));
     const span = (to - from) / 1000;
     const bucket = bw >= 86400000 ? bw / 86400000 + " d" : bw >= 3600000 ? bw / 3600000 + " h" : bw >= 60000 ? bw / 60000 + " min" : bw / 1000 + " s";
-    $("hstatus").textContent = total + " points (buckets of " + bucket + "), " + new Date(from).toLocaleString() + " – " +
-      new Date(to).toLocaleString() + (span > 0 && total === 0 ? " — no readings in this range" : "");
+    $("hstatus").textContent = total + " points (buckets of " + bucket + "), " + wallTime(from) + " – " +
+      wallTime(to) + (facilityZone ? " (" + facilityZone + ")" : "") + (span > 0 && total === 0 ? " — no readings in this range" : "");
     $("chart").dataset.from = String(from);
     $("chart").dataset.to = String(to);
     $("chart").dataset.buckets = String(xs.length);
     $("chart").dataset.gaps = String(answers.map((j) => xs.length - j.data.length).join(","));
-  }
-
-  function localInput(ms) {
-    const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60000);
-    return d.toISOString().slice(0, 16);
   }
 
   $("hform").addEventListener("submit", (ev) => { ev.preventDefault(); showHistory(); });
@@ -453,9 +480,11 @@
     const room = $("sroom").value;
     if (!room) return;
     const days = parseInt($("sdays").value, 10);
-    const d = new Date();
-    const from = new Date(d.getFullYear(), d.getMonth(), d.getDate() - days + 1);
-    const ymd = (x) => x.getFullYear() + "-" + String(x.getMonth() + 1).padStart(2, "0") + "-" + String(x.getDate()).padStart(2, "0");
+    // the facility's days, not the browser's
+    const p = wallParts(Date.now());
+    const d = new Date(Date.UTC(+p.year, +p.month - 1, +p.day));
+    const from = new Date(d.getTime() - (days - 1) * 86400000);
+    const ymd = (x) => x.toISOString().slice(0, 10);
     $("sstatus").textContent = "loading…";
     try {
       const r = await fetch("/api/summaries?room=" + encodeURIComponent(room) + "&from=" + ymd(from) + "&to=" + ymd(d), { cache: "no-store" });
