@@ -140,6 +140,108 @@ BEGIN
 END
 $$;
 
+-- Plain PostgreSQL has no continuous aggregates: ordinary rollup tables at 1 minute and 1 hour (UTC
+-- buckets; samples, sum, min and max as in the aggregates) kept by statement triggers on
+-- sensor_readings, in the inserting transaction, from the rows really inserted (a transition table
+-- holds no row that ON CONFLICT DO NOTHING skipped): exact and never stale. Deleted or updated rows
+-- make their buckets be worked out again from the raw rows. Day/night summaries read them as they
+-- read TimescaleDB's aggregates (lib-tsdb PostgresSummaries). Created once and filled from the rows
+-- already there while writers wait (SHARE ROW EXCLUSIVE: nothing is inserted between the fill and
+-- the triggers). Not on TimescaleDB: hypertables take no transition tables, and the aggregates are there.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+        RETURN;
+    END IF;
+    CREATE OR REPLACE FUNCTION sensor_rollup_add() RETURNS trigger LANGUAGE plpgsql AS $f$
+    BEGIN
+        -- ORDER BY: concurrent writers lock the rollup rows in the same order (no deadlock)
+        INSERT INTO sensor_readings_rollup_1m AS r (sensor, bucket, samples, sum_value, min_value, max_value)
+            SELECT sensor, date_trunc('minute', time, 'UTC'), count(*), sum(value), min(value), max(value)
+              FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (sensor, bucket) DO UPDATE SET samples = r.samples + EXCLUDED.samples,
+                sum_value = r.sum_value + EXCLUDED.sum_value, min_value = least(r.min_value, EXCLUDED.min_value),
+                max_value = greatest(r.max_value, EXCLUDED.max_value);
+        INSERT INTO sensor_readings_rollup_1h AS r (sensor, bucket, samples, sum_value, min_value, max_value)
+            SELECT sensor, date_trunc('hour', time, 'UTC'), count(*), sum(value), min(value), max(value)
+              FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (sensor, bucket) DO UPDATE SET samples = r.samples + EXCLUDED.samples,
+                sum_value = r.sum_value + EXCLUDED.sum_value, min_value = least(r.min_value, EXCLUDED.min_value),
+                max_value = greatest(r.max_value, EXCLUDED.max_value);
+        RETURN NULL;
+    END
+    $f$;
+    -- the given minute buckets (and their hours) worked out again from the raw rows
+    CREATE OR REPLACE FUNCTION sensor_rollup_recompute(sensors text[], minutes timestamptz[]) RETURNS void
+    LANGUAGE plpgsql AS $f$
+    BEGIN
+        INSERT INTO sensor_readings_rollup_1m AS r (sensor, bucket, samples, sum_value, min_value, max_value)
+            SELECT k.s, k.m, a.n, a.sv, a.mn, a.mx FROM unnest(sensors, minutes) AS k(s, m)
+            CROSS JOIN LATERAL (SELECT count(*) AS n, sum(value) AS sv, min(value) AS mn, max(value) AS mx
+                                  FROM sensor_readings WHERE sensor = k.s AND time >= k.m
+                                   AND time < k.m + INTERVAL '1 minute') a
+            ORDER BY 1, 2
+            ON CONFLICT (sensor, bucket) DO UPDATE SET samples = EXCLUDED.samples, sum_value = EXCLUDED.sum_value,
+                min_value = EXCLUDED.min_value, max_value = EXCLUDED.max_value;
+        DELETE FROM sensor_readings_rollup_1m r USING unnest(sensors, minutes) AS k(s, m)
+         WHERE r.sensor = k.s AND r.bucket = k.m AND r.samples = 0;
+        INSERT INTO sensor_readings_rollup_1h AS r (sensor, bucket, samples, sum_value, min_value, max_value)
+            SELECT k.s, k.h, a.n, a.sv, a.mn, a.mx
+              FROM (SELECT DISTINCT s, date_trunc('hour', m, 'UTC') AS h FROM unnest(sensors, minutes) AS u(s, m)) k
+            CROSS JOIN LATERAL (SELECT coalesce(sum(samples), 0) AS n, sum(sum_value) AS sv, min(min_value) AS mn,
+                                       max(max_value) AS mx FROM sensor_readings_rollup_1m
+                                 WHERE sensor = k.s AND bucket >= k.h AND bucket < k.h + INTERVAL '1 hour') a
+            ORDER BY 1, 2
+            ON CONFLICT (sensor, bucket) DO UPDATE SET samples = EXCLUDED.samples, sum_value = EXCLUDED.sum_value,
+                min_value = EXCLUDED.min_value, max_value = EXCLUDED.max_value;
+        DELETE FROM sensor_readings_rollup_1h r USING unnest(sensors, minutes) AS k(s, m)
+         WHERE r.sensor = k.s AND r.bucket = date_trunc('hour', k.m, 'UTC') AND r.samples = 0;
+    END
+    $f$;
+    CREATE OR REPLACE FUNCTION sensor_rollup_redo() RETURNS trigger LANGUAGE plpgsql AS $f$
+    BEGIN
+        IF TG_OP = 'UPDATE' THEN
+            PERFORM sensor_rollup_recompute(array_agg(s), array_agg(m))
+               FROM (SELECT sensor, date_trunc('minute', time, 'UTC') FROM old_rows
+                     UNION SELECT sensor, date_trunc('minute', time, 'UTC') FROM new_rows) AS k(s, m);
+        ELSE
+            PERFORM sensor_rollup_recompute(array_agg(s), array_agg(m))
+               FROM (SELECT DISTINCT sensor, date_trunc('minute', time, 'UTC') FROM old_rows) AS k(s, m);
+        END IF;
+        RETURN NULL;
+    END
+    $f$;
+    CREATE OR REPLACE FUNCTION sensor_rollup_clear() RETURNS trigger LANGUAGE plpgsql AS $f$
+    BEGIN
+        TRUNCATE sensor_readings_rollup_1m, sensor_readings_rollup_1h;
+        RETURN NULL;
+    END
+    $f$;
+    IF to_regclass('sensor_readings_rollup_1h') IS NOT NULL THEN
+        RETURN;
+    END IF;
+    LOCK TABLE sensor_readings IN SHARE ROW EXCLUSIVE MODE;
+    CREATE TABLE sensor_readings_rollup_1m (sensor TEXT NOT NULL, bucket TIMESTAMPTZ NOT NULL,
+        samples BIGINT NOT NULL, sum_value DOUBLE PRECISION, min_value DOUBLE PRECISION,
+        max_value DOUBLE PRECISION, PRIMARY KEY (sensor, bucket));
+    CREATE TABLE sensor_readings_rollup_1h (LIKE sensor_readings_rollup_1m INCLUDING ALL);
+    INSERT INTO sensor_readings_rollup_1m
+        SELECT sensor, date_trunc('minute', time, 'UTC'), count(*), sum(value), min(value), max(value)
+          FROM sensor_readings GROUP BY 1, 2;
+    INSERT INTO sensor_readings_rollup_1h
+        SELECT sensor, date_trunc('hour', bucket, 'UTC'), sum(samples), sum(sum_value), min(min_value), max(max_value)
+          FROM sensor_readings_rollup_1m GROUP BY 1, 2;
+    CREATE TRIGGER sensor_rollup_insert AFTER INSERT ON sensor_readings REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION sensor_rollup_add();
+    CREATE TRIGGER sensor_rollup_delete AFTER DELETE ON sensor_readings REFERENCING OLD TABLE AS old_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION sensor_rollup_redo();
+    CREATE TRIGGER sensor_rollup_update AFTER UPDATE ON sensor_readings
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sensor_rollup_redo();
+    CREATE TRIGGER sensor_rollup_truncate AFTER TRUNCATE ON sensor_readings
+        FOR EACH STATEMENT EXECUTE FUNCTION sensor_rollup_clear();
+END
+$$;
+
 -- TimescaleDB community features: compression after 7 days, continuous aggregates at 1 minute and
 -- 1 hour (avg/min/max/count, plus sum so that coarser buckets can be combined exactly) with refresh
 -- policies and real-time aggregation (materialized_only = false; off by default since 2.13).

@@ -73,6 +73,7 @@ final class PostgresStore implements Store {
     private Connection conn;
     private volatile Backend backend;
     private PostgresHistory history;
+    private volatile boolean rollupTables;
     private SQLException lastProblem;
 
     private PostgresStore(StoreUrl url) {
@@ -154,6 +155,15 @@ final class PostgresStore implements Store {
         } else if (first && !(m1 && h1)) {
             LOG.warn("{}: TimescaleDB without continuous aggregates (apache license?); history uses raw rows", url);
         }
+        // plain PostgreSQL's rollup tables (created by the setup script; a database set up before
+        // them gets them when bin/cea-db-setup runs again, and summarises raw rows until then)
+        boolean rollup = !tsdb && tableExists(c, PostgresSummaries.Aggregates.ROLLUP_TABLES.hour())
+                && tableExists(c, PostgresSummaries.Aggregates.ROLLUP_TABLES.minute());
+        if (first && !tsdb && !rollup) {
+            LOG.warn("{}: no sensor_readings_rollup_1m/_1h tables (set up before they existed): day/night summaries"
+                    + " read raw rows until bin/cea-db-setup runs again", url);
+        }
+        rollupTables = rollup;
         backend = found;
         history = new PostgresHistory(tsdb, m1, h1);
     }
@@ -520,7 +530,11 @@ final class PostgresStore implements Store {
         Times.checkHistoryArgs(sensor, 1);
         return run("summary of " + sensor + " over " + windows.size() + " windows", c -> {
             if (history.hourAggregate()) {
-                return PostgresSummaries.summarize(c, sensor, windows, history.minuteAggregate());
+                return PostgresSummaries.summarize(c, sensor, windows,
+                        PostgresSummaries.Aggregates.continuous(history.minuteAggregate()));
+            }
+            if (rollupTables) {
+                return PostgresSummaries.summarize(c, sensor, windows, PostgresSummaries.Aggregates.ROLLUP_TABLES);
             }
             List<Summary> out = new ArrayList<>(windows.size());
             try (PreparedStatement ps = c.prepareStatement(Exports.SUMMARY)) {

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Summaries on TimescaleDB from the hourly continuous aggregate where it can answer exactly, raw
- * rows elsewhere; the answer is the raw rows' (count, min, max and in-band count exactly, the mean
+ * Summaries from hourly and minute aggregates where they can answer exactly, raw rows elsewhere:
+ * TimescaleDB's continuous aggregates where materialised and valid, plain PostgreSQL's rollup
+ * tables everywhere ({@link Aggregates}); the answer is the raw rows' (count, min, max and in-band count exactly, the mean
  * up to floating-point rounding of the sums).
  *
  * <p>A window's whole hours that the aggregate holds materialised and valid ({@link Materialised})
@@ -29,22 +30,55 @@ import java.util.Map;
  * range scan of {@code (sensor, time)} each.
  */
 final class PostgresSummaries {
-    private static final String VIEW = "sensor_readings_1h";
-    private static final String AGG = "SELECT (extract(epoch FROM bucket) * 1000000)::bigint, samples, sum_value,"
-            + " min_value, max_value FROM " + VIEW + " WHERE sensor = ? AND bucket >= ? AND bucket < ?";
     /**
-     * The minute rows of the given intervals (straddling hours, the whole minutes of partial
-     * hours): one index range scan per interval, parameterised through
-     * LATERAL ({@code OFFSET 0} keeps the planner from flattening it). A plain range join
-     * ({@code m.bucket >= h.s AND m.bucket < h.s + 1 hour}) against the view (a UNION ALL with
-     * the real-time part) was planned as a nested loop over the whole materialised view per hour,
-     * quadratic in the range: 190-260 s for a year of 1 Hz; this form 103 ms for its 1 267
-     * straddling night hours, a hash join on {@code time_bucket} 247 ms (EXPLAIN ANALYZE).
+     * Where the whole hours and minutes come from.
+     *
+     * @param hour    the hourly relation (bucket, sensor, samples, sum_value, min_value, max_value)
+     * @param minute  the minute relation, or null where there is none (hours straddling a band then read raw rows)
+     * @param checked whether only the buckets {@link Materialised} reports materialised and valid may be
+     *                used (TimescaleDB's continuous aggregates); plain PostgreSQL's rollup tables are
+     *                kept in the inserting transaction and hold every bucket exactly
      */
-    private static final String MINUTES = "SELECT (extract(epoch FROM m.bucket) * 1000000)::bigint, m.samples,"
-            + " m.sum_value, m.min_value, m.max_value FROM unnest(?::timestamptz[], ?::timestamptz[]) AS h(a, b)"
-            + " JOIN LATERAL (SELECT bucket, samples, sum_value, min_value, max_value FROM sensor_readings_1m"
-            + " WHERE sensor = ? AND bucket >= h.a AND bucket < h.b OFFSET 0) m ON true";
+    record Aggregates(String hour, String minute, boolean checked) {
+        /** TimescaleDB's continuous aggregates (sql/timescaledb_setup.sql). */
+        static Aggregates continuous(boolean withMinutes) {
+            return new Aggregates("sensor_readings_1h", withMinutes ? "sensor_readings_1m" : null, true);
+        }
+
+        /** Plain PostgreSQL's rollup tables, kept by triggers on sensor_readings (sql/timescaledb_setup.sql). */
+        static final Aggregates ROLLUP_TABLES = new Aggregates("sensor_readings_rollup_1h", "sensor_readings_rollup_1m", false);
+
+        Aggregates {
+            java.util.Objects.requireNonNull(hour, "hour");
+        }
+
+        String hourQuery() {
+            return "SELECT (extract(epoch FROM bucket) * 1000000)::bigint, samples, sum_value,"
+                    + " min_value, max_value FROM " + hour + " WHERE sensor = ? AND bucket >= ? AND bucket < ?";
+        }
+
+        /**
+         * The minute rows of the given intervals (straddling hours, the whole minutes of partial
+         * hours): one index range scan per interval, parameterised through LATERAL ({@code OFFSET 0}
+         * keeps the planner from flattening it). A plain range join ({@code m.bucket >= h.s AND
+         * m.bucket < h.s + 1 hour}) against TimescaleDB's view (a UNION ALL with the real-time part)
+         * was planned as a nested loop over the whole materialised view per hour, quadratic in the
+         * range: 190-260 s for a year of 1 Hz; this form 103 ms for its 1 267 straddling night
+         * hours, a hash join on {@code time_bucket} 247 ms (EXPLAIN ANALYZE).
+         */
+        String minuteQuery() {
+            return "SELECT (extract(epoch FROM m.bucket) * 1000000)::bigint, m.samples,"
+                    + " m.sum_value, m.min_value, m.max_value FROM unnest(?::timestamptz[], ?::timestamptz[]) AS h(a, b)"
+                    + " JOIN LATERAL (SELECT bucket, samples, sum_value, min_value, max_value FROM " + minute
+                    + " WHERE sensor = ? AND bucket >= h.a AND bucket < h.b OFFSET 0) m ON true";
+        }
+
+        /** The segments of [from, to) whose buckets of {@code relation} may be used. */
+        List<long[]> trusted(Connection c, String relation, long width, long from, long to) throws SQLException {
+            return checked ? Materialised.read(c, relation, width, from, to) : List.<long[]>of(new long[] {from, to});
+        }
+    }
+
     private static final String RAW = "SELECT p.i, count(r.value), min(r.value), sum(r.value), max(r.value),"
             + " count(r.value) FILTER (WHERE r.value >= p.bmin AND r.value <= p.bmax)"
             + " FROM unnest(?::int[], ?::timestamptz[], ?::timestamptz[], ?::float8[], ?::float8[]) AS p(i, a, b, bmin, bmax)"
@@ -74,12 +108,10 @@ final class PostgresSummaries {
         }
     }
 
-    /**
-     * @param minuteAggregate whether {@code sensor_readings_1m} is there to refine the hours that
-     *                        straddle a band limit
-     */
-    static List<Summary> summarize(Connection c, String sensor, List<SummaryWindow> windows, boolean minuteAggregate)
+    /** @param aggs where whole hours and minutes are read from */
+    static List<Summary> summarize(Connection c, String sensor, List<SummaryWindow> windows, Aggregates aggs)
             throws SQLException {
+        boolean minuteAggregate = aggs.minute() != null;
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         for (SummaryWindow w : windows) {
@@ -88,8 +120,8 @@ final class PostgresSummaries {
         }
         long h = Buckets.HOUR;
         List<long[]> trusted = windows.isEmpty() || Buckets.floor(hi, h) <= Buckets.ceil(lo, h) ? List.of()
-                : Materialised.read(c, VIEW, h, Buckets.ceil(lo, h), Buckets.floor(hi, h));
-        Map<Long, double[]> hours = trusted.isEmpty() ? Map.of() : hours(c, sensor, trusted);
+                : aggs.trusted(c, aggs.hour(), h, Buckets.ceil(lo, h), Buckets.floor(hi, h));
+        Map<Long, double[]> hours = trusted.isEmpty() ? Map.of() : hours(c, aggs, sensor, trusted);
         Acc[] acc = new Acc[windows.size()];
         List<Object[]> raw = new ArrayList<>();   // window index, from, to (micros)
         List<long[]> straddling = new ArrayList<>();
@@ -101,7 +133,7 @@ final class PostgresSummaries {
             raw = wholeMinutes(raw, straddling);
         }
         if (!straddling.isEmpty()) {
-            refine(c, sensor, windows, straddling, minuteAggregate, acc, raw);
+            refine(c, aggs, sensor, windows, straddling, acc, raw);
         }
         if (!raw.isEmpty()) {
             readRaw(c, sensor, windows, raw, acc);
@@ -193,10 +225,10 @@ final class PostgresSummaries {
      * out of the band counts from the aggregate, a straddling or untrusted minute becomes a raw
      * piece. Without the minute aggregate the interval is a raw piece.
      */
-    private static void refine(Connection c, String sensor, List<SummaryWindow> windows, List<long[]> refine,
-                               boolean minuteAggregate, Acc[] acc, List<Object[]> raw) throws SQLException {
+    private static void refine(Connection c, Aggregates aggs, String sensor, List<SummaryWindow> windows,
+                               List<long[]> refine, Acc[] acc, List<Object[]> raw) throws SQLException {
         long m = Buckets.MINUTE;
-        if (!minuteAggregate) {
+        if (aggs.minute() == null) {
             for (long[] r : refine) {
                 raw.add(new Object[] {(int) r[0], r[1], r[2]});
             }
@@ -208,8 +240,8 @@ final class PostgresSummaries {
             lo = Math.min(lo, r[1]);
             hi = Math.max(hi, r[2]);
         }
-        List<long[]> trusted = Materialised.read(c, "sensor_readings_1m", m, lo, hi);
-        Map<Long, double[]> minutes = minutes(c, sensor, refine);
+        List<long[]> trusted = aggs.trusted(c, aggs.minute(), m, lo, hi);
+        Map<Long, double[]> minutes = minutes(c, aggs, sensor, refine);
         for (long[] r : refine) {
             int i = (int) r[0];
             SummaryWindow w = windows.get(i);
@@ -247,7 +279,8 @@ final class PostgresSummaries {
     }
 
     /** The minute aggregate's rows of the given intervals (window index, from, to), by bucket start. */
-    private static Map<Long, double[]> minutes(Connection c, String sensor, List<long[]> refine) throws SQLException {
+    private static Map<Long, double[]> minutes(Connection c, Aggregates aggs, String sensor, List<long[]> refine)
+            throws SQLException {
         java.util.TreeMap<Long, Long> spans = new java.util.TreeMap<>();
         for (long[] r : refine) {
             spans.merge(r[1], r[2], Math::max);
@@ -260,7 +293,7 @@ final class PostgresSummaries {
             bs[k++] = at(e.getValue());
         }
         Map<Long, double[]> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(MINUTES)) {
+        try (PreparedStatement ps = c.prepareStatement(aggs.minuteQuery())) {
             Array aa = c.createArrayOf("timestamptz", as);
             Array ba = c.createArrayOf("timestamptz", bs);
             ps.setArray(1, aa);
@@ -278,9 +311,10 @@ final class PostgresSummaries {
     }
 
     /** The aggregate's rows (samples, sum, min, max) by bucket start, inside the trusted segments. */
-    private static Map<Long, double[]> hours(Connection c, String sensor, List<long[]> trusted) throws SQLException {
+    private static Map<Long, double[]> hours(Connection c, Aggregates aggs, String sensor, List<long[]> trusted)
+            throws SQLException {
         Map<Long, double[]> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(AGG)) {
+        try (PreparedStatement ps = c.prepareStatement(aggs.hourQuery())) {
             ps.setFetchSize(10_000);
             for (long[] seg : trusted) {
                 ps.setString(1, sensor);

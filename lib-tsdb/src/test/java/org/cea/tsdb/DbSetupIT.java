@@ -63,6 +63,30 @@ class DbSetupIT {
     }
 
     @Test
+    void onPlainPostgresTheWriterKeepsTheRollupTablesAndTheReaderReadsThem() throws Exception {
+        try (PostgresCluster pg = PostgresCluster.startPlain()) {
+            String db = "setup_plain";
+            Map<String, String> env = Map.of("CEA_WRITER_PASSWORD", "w-pw", "CEA_READER_PASSWORD", "r-pw");
+            String out = run(env, "--url", "postgresql://postgres@127.0.0.1:" + pg.port(), "--db", db);
+            assertTrue(out.startsWith("0\n"), out);
+            try (Store w = Store.open("postgresql://cea_writer@127.0.0.1:" + pg.port() + "/" + db)) {
+                w.writeBatch(List.of(), List.of(new ReadingRow(StoreBehaviour.T0, "co2_b", 400),
+                        new ReadingRow(StoreBehaviour.T0 + 1_000_000, "co2_b", 420)));
+            }
+            assertEquals("2|400|420", pg.psql(db, "SELECT samples || '|' || min_value || '|' || max_value"
+                    + " FROM sensor_readings_rollup_1h WHERE sensor = 'co2_b'").trim());
+            try (Store r = Store.open("postgresql://cea_reader@127.0.0.1:" + pg.port() + "/" + db)) {
+                Summary s = r.summarize("co2_b", List.of(new SummaryWindow(Times.instant(StoreBehaviour.T0 - Buckets.DAY),
+                        Times.instant(StoreBehaviour.T0 + Buckets.DAY), 300.0, 410.0))).get(0);
+                assertEquals(List.of(2L, 1L), List.of(s.count(), s.inBand()));
+            }
+            assertEquals("f|f", pg.psql(db, "SELECT has_table_privilege('cea_writer', 'sensor_readings_rollup_1h', 'DELETE')"
+                    + " || '|' || has_table_privilege('cea_reader', 'sensor_readings_rollup_1h', 'INSERT')").trim()
+                    .replace("false", "f"));
+        }
+    }
+
+    @Test
     void refusesToRunWithoutPasswordsAndOnBadFlags() throws Exception {
         String out = run(Map.of(), "--url", "postgresql://postgres@127.0.0.1:" + TestServers.postgres().port(), "--db", "x");
         assertTrue(out.startsWith("2\n") && out.contains("CEA_WRITER_PASSWORD is not set"), out);

@@ -48,7 +48,7 @@ class TimescaleSummariesIT {
         return Math.round((1.2 + 0.45 * Math.sin(s / 2864.8) + 0.05 * Math.sin(s / 353.3)) * 1000) / 1000.0;
     }
 
-    private static void write(Store store, NavigableMap<Long, Double> rows, long from, long to, long step) {
+    static void write(Store store, NavigableMap<Long, Double> rows, long from, long to, long step) {
         List<ReadingRow> batch = new ArrayList<>();
         for (long t = from; t < to; t += step) {
             if (rows.containsKey(t)) {
@@ -77,7 +77,7 @@ class TimescaleSummariesIT {
         return out;
     }
 
-    private static void assertRaw(Store store, NavigableMap<Long, Double> rows, List<SummaryWindow> windows, String when) {
+    static void assertRaw(Store store, NavigableMap<Long, Double> rows, List<SummaryWindow> windows, String when) {
         List<Summary> got = store.summarize("vpd_x", windows);
         assertEquals(windows.size(), got.size());
         for (int i = 0; i < windows.size(); i++) {

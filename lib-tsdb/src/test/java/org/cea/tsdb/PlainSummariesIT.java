@@ -1,0 +1,165 @@
+package org.cea.tsdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.cea.testsupport.PostgresCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Day/night summaries on plain PostgreSQL, read from the rollup tables the setup script's triggers
+ * keep, against the raw rows' answer worked out here from the rows the test wrote (the same check
+ * as {@link TimescaleSummariesIT}), through re-sent duplicates, a late backfill, a DELETE, an
+ * UPDATE that moves rows to other hours and a TRUNCATE; and the rollup tables equal to a GROUP BY
+ * of the raw rows after each. Always a plain cluster, whatever the suite's backend.
+ */
+class PlainSummariesIT {
+    private static final String ROLLUP_EQUALS_RAW = "SELECT (SELECT count(*) FROM (%1$s EXCEPT %2$s) a) + (SELECT count(*) FROM (%2$s EXCEPT %1$s) b)";
+    private static PostgresCluster pg;
+
+    @BeforeAll
+    static void start() {
+        pg = PostgresCluster.startPlain();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    private static List<SummaryWindow> dayNight(ZoneId zone, LocalDate first, int days, LocalTime on, LocalTime off) {
+        List<SummaryWindow> out = new ArrayList<>();
+        for (LocalDate d = first; d.isBefore(first.plusDays(days)); d = d.plusDays(1)) {
+            Instant a = d.atTime(on).atZone(zone).toInstant();
+            Instant b = d.atTime(off).atZone(zone).toInstant();
+            Instant next = d.plusDays(1).atTime(on).atZone(zone).toInstant();
+            out.add(new SummaryWindow(a, b, 0.8, 1.6));
+            out.add(new SummaryWindow(b, next, 0.4, 1.2));
+        }
+        return out;
+    }
+
+    /** Rollup rows that differ from a GROUP BY of the raw rows (bucket in UTC), both directions. */
+    private static long rollupDiff(String db, String unit) {
+        String raw = "SELECT sensor, date_trunc('" + unit + "', time, 'UTC'), count(*), min(value), max(value),"
+                + " round(sum(value)::numeric, 6) FROM sensor_readings GROUP BY 1, 2";
+        String rollup = "SELECT sensor, bucket, samples, min_value, max_value, round(sum_value::numeric, 6)"
+                + " FROM sensor_readings_rollup_1" + unit.charAt(0) + "";
+        return Long.parseLong(pg.psql(db, String.format(ROLLUP_EQUALS_RAW, raw, rollup)).trim());
+    }
+
+    private static void assertExact(Store store, String db, NavigableMap<Long, Double> rows, List<SummaryWindow> windows,
+                                    String when) {
+        TimescaleSummariesIT.assertRaw(store, rows, windows, when);
+        assertEquals(0, rollupDiff(db, "minute"), when + ": minute rollup differs from the raw rows");
+        assertEquals(0, rollupDiff(db, "hour"), when + ": hour rollup differs from the raw rows");
+    }
+
+    @Test
+    void summariesFromTheRollupTablesAreTheRawRowsThroughEveryKindOfChange() {
+        String db = "plain_summaries";
+        pg.createDatabase(db);
+        try (Store store = Store.open(pg.url(db))) {
+            assertEquals(Backend.POSTGRES, store.backend());
+            long now = Times.micros(Instant.now(), "now");
+            long start = Buckets.floor(now - 12 * Buckets.DAY, Buckets.DAY);
+            NavigableMap<Long, Double> rows = new TreeMap<>();
+            TimescaleSummariesIT.write(store, rows, start, now, 30 * Buckets.SECOND);
+            ZoneId ams = ZoneId.of("Europe/Amsterdam");
+            ZoneId kol = ZoneId.of("Asia/Kolkata");
+            LocalDate first = LocalDate.ofInstant(Times.instant(start), ams).plusDays(1);
+            List<SummaryWindow> windows = new ArrayList<>(dayNight(ams, first, 11, LocalTime.of(5, 0), LocalTime.of(23, 0)));
+            windows.addAll(dayNight(kol, first, 11, LocalTime.of(6, 20), LocalTime.of(18, 45)));
+            windows.add(new SummaryWindow(Times.instant(start + 3 * Buckets.DAY), Times.instant(start + 9 * Buckets.DAY + 17),
+                    null, null));
+            windows.add(new SummaryWindow(Times.instant(start - 2 * Buckets.DAY), Times.instant(start - Buckets.DAY), 0.8, 1.6));
+            windows.add(new SummaryWindow(Times.instant(start + Buckets.HOUR), Times.instant(start + Buckets.HOUR + 1), 0.8, 1.6));
+            assertExact(store, db, rows, windows, "after the first writes");
+
+            // the same rows again (a replay after a crash): the database keeps one of each, so must the rollup
+            List<ReadingRow> again = new ArrayList<>();
+            rows.subMap(start + 2 * Buckets.DAY, start + 2 * Buckets.DAY + 3 * Buckets.HOUR).forEach((t, v) ->
+                    again.add(new ReadingRow(t, "vpd_x", v + 5)));
+            store.writeBatch(List.of(), again);
+            assertExact(store, db, rows, windows, "after re-sent duplicates");
+
+            // a late backfill off the 30 s grid into old hours
+            TimescaleSummariesIT.write(store, rows, start + 5 * Buckets.DAY + 10 * Buckets.SECOND,
+                    start + 5 * Buckets.DAY + 7 * Buckets.HOUR, 30 * Buckets.SECOND);
+            assertExact(store, db, rows, windows, "after a backfill");
+
+            // an administrator deletes a range and corrects values, moving some rows to other hours
+            long d0 = start + 4 * Buckets.DAY + 17 * Buckets.MINUTE;
+            long d1 = d0 + 5 * Buckets.HOUR + 7 * Buckets.MINUTE;
+            pg.psql(db, "DELETE FROM sensor_readings WHERE time >= to_timestamp(" + d0 / 1e6 + ") AND time < to_timestamp("
+                    + d1 / 1e6 + ")");
+            rows.subMap(d0, d1).clear();
+            long u0 = start + 7 * Buckets.DAY + 3 * Buckets.MINUTE;
+            long u1 = u0 + 2 * Buckets.HOUR;
+            pg.psql(db, "UPDATE sensor_readings SET value = value + 0.5, time = time + INTERVAL '90 minutes 7 seconds'"
+                    + " WHERE time >= to_timestamp(" + u0 / 1e6 + ") AND time < to_timestamp(" + u1 / 1e6 + ")"
+                    + " AND extract(second FROM time) = 0");
+            NavigableMap<Long, Double> moved = new TreeMap<>();
+            rows.subMap(u0, u1).forEach((t, v) -> {
+                if (t % Buckets.MINUTE == 0) {
+                    moved.put(t, v);
+                }
+            });
+            moved.keySet().forEach(rows::remove);
+            moved.forEach((t, v) -> rows.put(t + 90 * Buckets.MINUTE + 7 * Buckets.SECOND, v + 0.5));
+            assertExact(store, db, rows, windows, "after a DELETE and an UPDATE");
+
+            // the answer does come from the rollup: 1 000 samples more in one of its hours show in the count
+            SummaryWindow allDay = new SummaryWindow(Times.instant(start + 8 * Buckets.DAY), Times.instant(start + 9 * Buckets.DAY),
+                    null, null);
+            long before = store.summarize("vpd_x", List.of(allDay)).get(0).count();
+            pg.psql(db, "UPDATE sensor_readings_rollup_1h SET samples = samples + 1000 WHERE sensor = 'vpd_x'"
+                    + " AND bucket = to_timestamp(" + (start + 8 * Buckets.DAY + 3 * Buckets.HOUR) / 1e6 + ")");
+            assertEquals(before + 1000, store.summarize("vpd_x", List.of(allDay)).get(0).count());
+            pg.psql(db, "UPDATE sensor_readings_rollup_1h SET samples = samples - 1000 WHERE sensor = 'vpd_x'"
+                    + " AND bucket = to_timestamp(" + (start + 8 * Buckets.DAY + 3 * Buckets.HOUR) / 1e6 + ")");
+
+            pg.psql(db, "TRUNCATE sensor_readings");
+            rows.clear();
+            assertExact(store, db, rows, windows, "after a TRUNCATE");
+        }
+    }
+
+    @Test
+    void aDatabaseWithRowsGetsItsRollupFilledWhenTheSchemaIsAppliedAgain() {
+        String db = "plain_rollup_fill";
+        pg.createDatabase(db);
+        try (Store store = Store.open(pg.url(db))) {
+            long now = Times.micros(Instant.now(), "now");
+            long start = Buckets.floor(now - 3 * Buckets.DAY, Buckets.DAY);
+            NavigableMap<Long, Double> rows = new TreeMap<>();
+            TimescaleSummariesIT.write(store, rows, start, now, 45 * Buckets.SECOND);
+            // a database set up before the rollup tables existed: they go, and the rows stay
+            pg.psql(db, "DROP TABLE sensor_readings_rollup_1m, sensor_readings_rollup_1h;"
+                    + " DROP TRIGGER sensor_rollup_insert ON sensor_readings; DROP TRIGGER sensor_rollup_delete ON sensor_readings;"
+                    + " DROP TRIGGER sensor_rollup_update ON sensor_readings; DROP TRIGGER sensor_rollup_truncate ON sensor_readings");
+            List<SummaryWindow> windows = dayNight(ZoneId.of("Europe/Amsterdam"),
+                    LocalDate.ofInstant(Times.instant(start), ZoneId.of("Europe/Amsterdam")).plusDays(1), 2,
+                    LocalTime.of(5, 20), LocalTime.of(23, 40));
+            try (Store old = Store.open(pg.url(db))) {
+                TimescaleSummariesIT.assertRaw(old, rows, windows, "without rollup tables (raw rows)");
+            }
+            assertEquals(Backend.POSTGRES, Store.applySchema(pg.url(db)));
+            try (Store again = Store.open(pg.url(db))) {
+                TimescaleSummariesIT.write(again, rows, start + 10 * Buckets.SECOND, start + Buckets.DAY, 45 * Buckets.SECOND);
+                assertExact(again, db, rows, windows, "after the schema was applied again");
+            }
+        }
+    }
+}
