@@ -17,7 +17,9 @@ import java.util.List;
  * {@code sensor_readings_1h} / {@code sensor_readings_1m} (combined exactly through their sums
  * and counts) while everything else (the ragged edges, buckets never materialised, buckets with
  * late rows not yet refreshed, the present above the watermark) comes from raw rows. The answer is
- * therefore the raw rows' whatever state the refresh policies left the aggregates in.
+ * therefore the raw rows' whatever state the refresh policies left the aggregates in. Plain
+ * PostgreSQL's rollup tables ({@code sensor_readings_rollup_1h} / {@code _1m}, kept exact by
+ * triggers) are read the same way over the whole inner range, bucketed with {@code date_bin}.
  */
 final class PostgresHistory {
     private static final String EPOCH = "TIMESTAMPTZ '1970-01-01 00:00:00+00'";
@@ -27,45 +29,50 @@ final class PostgresHistory {
     private final boolean timescale;
     private final boolean minuteAggregate;
     private final boolean hourAggregate;
+    private final boolean rollupTables;
 
-    PostgresHistory(boolean timescale, boolean minuteAggregate, boolean hourAggregate) {
+    /**
+     * @param rollupTables plain PostgreSQL's rollup tables are there (exact everywhere: no
+     *                     materialisation check); the aggregate flags are TimescaleDB's
+     */
+    PostgresHistory(boolean timescale, boolean minuteAggregate, boolean hourAggregate, boolean rollupTables) {
         this.timescale = timescale;
         this.minuteAggregate = minuteAggregate;
         this.hourAggregate = hourAggregate;
+        this.rollupTables = rollupTables;
     }
 
-    /** Whether the hourly aggregate is there and its catalog tells what is materialised. */
-    boolean hourAggregate() {
-        return hourAggregate;
+    /** Where day/night summaries read whole hours and minutes from, or null for raw rows only. */
+    PostgresSummaries.Aggregates summaryAggregates() {
+        if (hourAggregate) {
+            return PostgresSummaries.Aggregates.continuous(minuteAggregate);
+        }
+        return rollupTables ? PostgresSummaries.Aggregates.ROLLUP_TABLES : null;
     }
 
-    /** Whether the minute aggregate is there and its catalog tells what is materialised. */
-    boolean minuteAggregate() {
-        return minuteAggregate;
-    }
-
-    /** TimescaleDB only: time_bucket with the epoch as origin (its default origin is 2000-01-03). */
-    private static String bucket(String column) {
-        return "time_bucket(" + WIDTH + ", " + column + ", " + EPOCH + ")";
+    /** The epoch-aligned bucket of {@code column}: time_bucket on TimescaleDB (its default origin is 2000-01-03), date_bin elsewhere. */
+    private String bucket(String column) {
+        return (timescale ? "time_bucket(" : "date_bin(") + WIDTH + ", " + column + ", " + EPOCH + ")";
     }
 
     /** A statement returning (bucket micros, avg, min, max, count) ordered by bucket; the caller closes it. */
     PreparedStatement prepare(Connection c, String sensor, long from, long to, long width) throws SQLException {
         long aggWidth = 0;
         String view = null;
-        if (hourAggregate && width % Buckets.HOUR == 0) {
+        if ((hourAggregate || rollupTables) && width % Buckets.HOUR == 0) {
             aggWidth = Buckets.HOUR;
-            view = "sensor_readings_1h";
-        } else if (minuteAggregate && width % Buckets.MINUTE == 0) {
+            view = rollupTables ? PostgresSummaries.Aggregates.ROLLUP_TABLES.hour() : "sensor_readings_1h";
+        } else if ((minuteAggregate || rollupTables) && width % Buckets.MINUTE == 0) {
             aggWidth = Buckets.MINUTE;
-            view = "sensor_readings_1m";
+            view = rollupTables ? PostgresSummaries.Aggregates.ROLLUP_TABLES.minute() : "sensor_readings_1m";
         }
         long innerFrom = view == null ? 0 : Buckets.ceil(from, aggWidth);
         long innerTo = view == null ? 0 : Buckets.floor(to, aggWidth);
         if (view == null || innerTo <= innerFrom) {
             return raw(c, sensor, from, to, width);
         }
-        List<long[]> agg = Materialised.read(c, view, aggWidth, innerFrom, innerTo);
+        List<long[]> agg = rollupTables ? List.<long[]>of(new long[] {innerFrom, innerTo})
+                : Materialised.read(c, view, aggWidth, innerFrom, innerTo);
         if (agg.isEmpty()) {
             return raw(c, sensor, from, to, width);
         }

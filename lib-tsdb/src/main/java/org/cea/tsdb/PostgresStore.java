@@ -73,7 +73,6 @@ final class PostgresStore implements Store {
     private Connection conn;
     private volatile Backend backend;
     private PostgresHistory history;
-    private volatile boolean rollupTables;
     private SQLException lastProblem;
 
     private PostgresStore(StoreUrl url) {
@@ -163,9 +162,8 @@ final class PostgresStore implements Store {
             LOG.warn("{}: no sensor_readings_rollup_1m/_1h tables (set up before they existed): day/night summaries"
                     + " read raw rows until bin/cea-db-setup runs again", url);
         }
-        rollupTables = rollup;
         backend = found;
-        history = new PostgresHistory(tsdb, m1, h1);
+        history = new PostgresHistory(tsdb, m1, h1, rollup);
     }
 
     private Connection connection() throws SQLException {
@@ -529,12 +527,9 @@ final class PostgresStore implements Store {
     public List<Summary> summarize(String sensor, List<SummaryWindow> windows) {
         Times.checkHistoryArgs(sensor, 1);
         return run("summary of " + sensor + " over " + windows.size() + " windows", c -> {
-            if (history.hourAggregate()) {
-                return PostgresSummaries.summarize(c, sensor, windows,
-                        PostgresSummaries.Aggregates.continuous(history.minuteAggregate()));
-            }
-            if (rollupTables) {
-                return PostgresSummaries.summarize(c, sensor, windows, PostgresSummaries.Aggregates.ROLLUP_TABLES);
+            PostgresSummaries.Aggregates aggs = history.summaryAggregates();
+            if (aggs != null) {
+                return PostgresSummaries.summarize(c, sensor, windows, aggs);
             }
             List<Summary> out = new ArrayList<>(windows.size());
             try (PreparedStatement ps = c.prepareStatement(Exports.SUMMARY)) {

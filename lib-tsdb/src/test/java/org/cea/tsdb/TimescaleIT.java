@@ -132,7 +132,7 @@ class TimescaleIT {
     }
 
     /** The raw rows' answer, bucketed in Java: (bucket, mean, min, max, count) for every non-empty bucket. */
-    private static List<HistoryPoint> expected(java.util.NavigableMap<Long, Double> rows, long from, long to, long width) {
+    static List<HistoryPoint> expected(java.util.NavigableMap<Long, Double> rows, long from, long to, long width) {
         java.util.TreeMap<Long, double[]> b = new java.util.TreeMap<>();
         for (var e : rows.subMap(from, true, to, false).entrySet()) {
             double[] a = b.computeIfAbsent(Buckets.floor(e.getKey(), width),
@@ -147,7 +147,7 @@ class TimescaleIT {
         return out;
     }
 
-    private static void write(Store store, java.util.NavigableMap<Long, Double> rows, String sensor, List<Long> times) {
+    static void write(Store store, java.util.NavigableMap<Long, Double> rows, String sensor, List<Long> times) {
         List<ReadingRow> batch = new ArrayList<>();
         for (long t : times) {
             double v = valueAt(t) + (t % Buckets.MINUTE == 0 ? 0 : 0.5);
@@ -172,7 +172,7 @@ class TimescaleIT {
      * Every history answer of the hour and minute ladders, over old periods, the ragged present and
      * the whole range, against the raw rows (count, mean, min, max of each bucket).
      */
-    private static void assertHistoryIsTheRawRows(Store store, String sensor, java.util.NavigableMap<Long, Double> rows,
+    static void assertHistoryIsTheRawRows(Store store, String sensor, java.util.NavigableMap<Long, Double> rows,
                                                   long now, String when) {
         long day = Buckets.DAY;
         long[][] ranges = {

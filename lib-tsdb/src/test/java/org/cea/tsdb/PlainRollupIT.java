@@ -16,13 +16,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Day/night summaries on plain PostgreSQL, read from the rollup tables the setup script's triggers
+ * History and day/night summaries on plain PostgreSQL, read from the rollup tables the setup script's triggers
  * keep, against the raw rows' answer worked out here from the rows the test wrote (the same check
  * as {@link TimescaleSummariesIT}), through re-sent duplicates, a late backfill, a DELETE, an
  * UPDATE that moves rows to other hours and a TRUNCATE; and the rollup tables equal to a GROUP BY
- * of the raw rows after each. Always a plain cluster, whatever the suite's backend.
+ * of the raw rows after each; history buckets (hour and minute multiples, ragged edges) equal to
+ * the raw rows' ({@link TimescaleIT}'s check). Always a plain cluster, whatever the suite's backend.
  */
-class PlainSummariesIT {
+class PlainRollupIT {
     private static final String ROLLUP_EQUALS_RAW = "SELECT (SELECT count(*) FROM (%1$s EXCEPT %2$s) a) + (SELECT count(*) FROM (%2$s EXCEPT %1$s) b)";
     private static PostgresCluster pg;
 
@@ -133,6 +134,39 @@ class PlainSummariesIT {
             pg.psql(db, "TRUNCATE sensor_readings");
             rows.clear();
             assertExact(store, db, rows, windows, "after a TRUNCATE");
+        }
+    }
+
+    @Test
+    void historyFromTheRollupTablesIsTheRawRows() {
+        String db = "plain_history";
+        pg.createDatabase(db);
+        try (Store store = Store.open(pg.url(db))) {
+            long now = Times.micros(Instant.now(), "now");
+            long start = Buckets.floor(now - 70 * Buckets.DAY, Buckets.MINUTE);
+            NavigableMap<Long, Double> rows = new TreeMap<>();
+            List<Long> times = new ArrayList<>();
+            for (long t = start; t < now; t += Buckets.MINUTE) {
+                times.add(t);
+            }
+            TimescaleIT.write(store, rows, "co2_h", times);
+            TimescaleIT.assertHistoryIsTheRawRows(store, "co2_h", rows, now, "plain PostgreSQL, rollup tables");
+            // a backfill off the minute grid (values +0.5) and a deleted range
+            List<Long> late = new ArrayList<>();
+            for (long t = start + 20 * Buckets.DAY + 17 * Buckets.SECOND; t < start + 22 * Buckets.DAY; t += Buckets.MINUTE) {
+                late.add(t);
+            }
+            TimescaleIT.write(store, rows, "co2_h", late);
+            long d0 = now - 45 * Buckets.DAY + 13 * Buckets.MINUTE;
+            pg.psql(db, "DELETE FROM sensor_readings WHERE time >= to_timestamp(" + d0 / 1e6 + ") AND time < to_timestamp("
+                    + (d0 + 3 * Buckets.HOUR) / 1e6 + ")");
+            rows.subMap(d0, d0 + 3 * Buckets.HOUR).clear();
+            TimescaleIT.assertHistoryIsTheRawRows(store, "co2_h", rows, now, "plain PostgreSQL after a backfill and a DELETE");
+            // the answer does come from the rollup: a corrupted hour shows in the hourly history
+            long h = Buckets.floor(now - 50 * Buckets.DAY, Buckets.HOUR);
+            pg.psql(db, "UPDATE sensor_readings_rollup_1h SET samples = samples + 7 WHERE bucket = to_timestamp(" + h / 1e6 + ")");
+            List<HistoryPoint> got = store.history("co2_h", Times.instant(h - 10 * Buckets.HOUR), Times.instant(h + 10 * Buckets.HOUR), 20);
+            assertEquals(rows.subMap(h, h + Buckets.HOUR).size() + 7, got.stream().filter(p -> p.bucket().equals(Times.instant(h))).findFirst().orElseThrow().count());
         }
     }
 
