@@ -38,61 +38,55 @@ final class CopyText {
         messageTail(m);
     }
 
+    /**
+     * Appends one legacy {@code can_messages} row with its preserved id: id, timestamp, can_id,
+     * node_id, message_type, dlc, raw_data, decoded_data, created_at ({@link BulkLoader#COPY_MESSAGES}).
+     */
+    void legacyMessageRow(BulkLoader.Message r) {
+        sb.append(r.id()).append('\t');
+        timestamp(r.timestampMicros()).append('\t').append(r.canId()).append('\t');
+        frameColumns(r.nodeId(), r.messageType(), r.dlc(), r.rawData(), r.decodedJson()).append('\t');
+        if (r.createdAtMicros() == null) {
+            sb.append("\\N");
+        } else {
+            timestamp(r.createdAtMicros());
+        }
+        sb.append('\n');
+    }
+
+    /** Characters buffered so far, for flushing a long COPY in chunks. */
+    int length() {
+        return sb.length();
+    }
+
     /** The columns after the timestamp, common to both message row forms: can_id … decoded_data. */
     private void messageTail(MessageRow m) {
         sb.append(m.canId()).append('\t').append(m.extended() ? 't' : 'f').append('\t');
-        if (m.nodeId() == null) {
+        frameColumns(m.nodeId(), m.messageType(), m.dlc(), m.rawData(), m.decodedJson()).append('\n');
+    }
+
+    /** node_id, message_type, dlc, raw_data, decoded_data: the columns every message row form has in this order. */
+    private StringBuilder frameColumns(Integer nodeId, String messageType, int dlc, String rawData, String json) {
+        if (nodeId == null) {
             sb.append("\\N");
         } else {
-            sb.append(m.nodeId().intValue());
+            sb.append(nodeId.intValue());
         }
         sb.append('\t');
-        text(m.messageType()).append('\t').append(m.dlc()).append('\t');
-        text(m.rawData()).append('\t');
-        text(m.decodedJson()).append('\n');
+        text(messageType).append('\t').append(dlc).append('\t');
+        text(rawData).append('\t');
+        return text(json);
     }
 
     /** Appends one {@code sensor_readings} row for COPY straight into the table: time, sensor, value. */
-    void readingRow(ReadingRow r) {
+    void readingRow(BulkLoader.Reading r) {
         timestamp(r.timeMicros()).append('\t');
         text(r.sensor()).append('\t').append(r.value()).append('\n');
     }
 
-    /**
-     * {@code YYYY-MM-DD HH:MM:SS.ffffff+00} without java.time objects (days to civil date after
-     * H. Hinnant's {@code civil_from_days}); micros is 0..{@link Times#MAX_MICROS}.
-     */
+    /** {@code YYYY-MM-DD HH:MM:SS.ffffff+00}, see {@link Times#appendUtc}. */
     private StringBuilder timestamp(long micros) {
-        long days = micros / 86_400_000_000L;
-        long rest = micros % 86_400_000_000L;
-        long z = days + 719_468;
-        long era = z / 146_097;
-        long doe = z - era * 146_097;
-        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        long day = doy - (153 * mp + 2) / 5 + 1;
-        long month = mp < 10 ? mp + 3 : mp - 9;
-        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-        pad(year, 4).append('-');
-        pad(month, 2).append('-');
-        pad(day, 2).append(' ');
-        pad(rest / 3_600_000_000L, 2).append(':');
-        pad(rest / 60_000_000L % 60, 2).append(':');
-        pad(rest / 1_000_000L % 60, 2).append('.');
-        return pad(rest % 1_000_000L, 6).append("+00");
-    }
-
-    private StringBuilder pad(long v, int width) {
-        long limit = 1;
-        for (int i = 1; i < width; i++) {
-            limit *= 10;
-        }
-        while (limit > 1 && v < limit) {
-            sb.append('0');
-            limit /= 10;
-        }
-        return sb.append(v);
+        return Times.appendUtc(sb, micros);
     }
 
     /** Appends one staging row for a reading: ts_us, sensor, value (shortest repr that round-trips). */

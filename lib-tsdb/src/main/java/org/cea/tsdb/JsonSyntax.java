@@ -39,13 +39,20 @@ final class JsonSyntax {
     }
 
     private void ws() {
-        while (pos < s.length()) {
-            char c = s.charAt(pos);
+        pos = skipWhitespace(s, pos);
+    }
+
+    /** The first index at or after {@code pos} that is not JSON whitespace (space, tab, LF, CR); also {@link JsonbText}'s. */
+    static int skipWhitespace(String text, int pos) {
+        int p = pos;
+        while (p < text.length()) {
+            char c = text.charAt(p);
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
+                return p;
             }
-            pos++;
+            p++;
         }
+        return p;
     }
 
     private char peek() {

@@ -9,7 +9,7 @@ package org.cea.tsdb;
  *                   no control characters
  * @param value      the value in the sensor's unit; finite (no NaN or infinity)
  */
-public record ReadingRow(long timeMicros, String sensor, double value) {
+public record ReadingRow(long timeMicros, String sensor, double value) implements BulkLoader.Reading {
     /** Longest accepted sensor name, in characters. */
     public static final int MAX_SENSOR_LENGTH = 64;
 

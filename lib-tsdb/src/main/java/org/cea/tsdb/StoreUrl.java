@@ -102,6 +102,20 @@ final class StoreUrl {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
+    /**
+     * This URL with {@code password} used when the URL itself carries none (libpq's
+     * {@code PGPASSWORD} rule); a password in the URL wins.
+     *
+     * @param password the fallback, or null for none
+     * @return this URL, or a copy with the fallback
+     */
+    StoreUrl withPasswordFallback(String password) {
+        if (this.password != null || password == null || sqlite || jdbcUrl.matches("(?i).*[?&]password=.*")) {
+            return this;
+        }
+        return new StoreUrl(false, jdbcUrl, user, password, display);
+    }
+
     boolean isSqlite() {
         return sqlite;
     }

@@ -4,14 +4,22 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 
-/** Microsecond conversions (the storage layer's unit of time). */
-final class Times {
+/**
+ * Microsecond conversions (the storage layer's unit of time): whole microseconds since the Unix
+ * epoch, UTC. The public part is what a bulk loader of legacy rows needs: SQLite REAL seconds and
+ * date-time text in, PostgreSQL {@code timestamptz} text out ({@link SqliteDateTime} parses the text).
+ */
+public final class Times {
     /** 9999-12-31T23:59:59.999999Z: the storage layer writes four-digit years. */
-    static final long MAX_MICROS = 253_402_300_799_999_999L;
+    public static final long MAX_MICROS = 253_402_300_799_999_999L;
     /** 0001-01-01T00:00:00Z in epoch seconds: the earliest legacy timestamp accepted. */
-    static final long MIN_SECONDS = -62_135_596_800L;
+    public static final long MIN_SECONDS = -62_135_596_800L;
     /** 10000-01-01T00:00:00Z in epoch seconds (exclusive): four-digit years only. */
-    static final long MAX_SECONDS_EXCLUSIVE = 253_402_300_800L;
+    public static final long MAX_SECONDS_EXCLUSIVE = 253_402_300_800L;
+    /** Microseconds per second. */
+    public static final long MICROS_PER_SECOND = 1_000_000L;
+    /** Microseconds per day. */
+    public static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
     private static final long MINUTE_MICROS = MinuteDigest.MINUTE_MICROS;
     private Times() {
     }
@@ -66,7 +74,7 @@ final class Times {
      * @return microseconds since 1970-01-01T00:00:00Z
      * @throws IllegalArgumentException naming the value when it is NaN, infinite or out of range
      */
-    static long secondsToMicros(double seconds) {
+    public static long secondsToMicros(double seconds) {
         if (!(seconds >= MIN_SECONDS && seconds < MAX_SECONDS_EXCLUSIVE)) {
             throw new IllegalArgumentException("timestamp must be finite seconds within years 0001..9999, was " + seconds);
         }
@@ -95,5 +103,67 @@ final class Times {
             throw new BadDataException("range must have 0 <= from < to <= " + MAX_MICROS + " µs, was from="
                     + fromMicros + " to=" + toMicros);
         }
+    }
+
+    /**
+     * Formats epoch microseconds as PostgreSQL {@code timestamptz} input in UTC,
+     * {@code 2024-12-12 10:58:43.123456+00}, always six fraction digits.
+     *
+     * @param micros microseconds since the epoch, years 0001..9999
+     * @return the text
+     */
+    public static String formatUtc(long micros) {
+        StringBuilder sb = new StringBuilder(29);
+        appendUtc(sb, micros);
+        return sb.toString();
+    }
+
+    /**
+     * Appends {@link #formatUtc(long)} to {@code sb} without java.time objects or intermediate
+     * strings (the COPY of every row renders one or two: a hot path). Days to civil date after
+     * H. Hinnant's {@code civil_from_days}, with floor division so years before 1970 work too.
+     */
+    static StringBuilder appendUtc(StringBuilder sb, long micros) {
+        long days = Math.floorDiv(micros, MICROS_PER_DAY);
+        long rest = Math.floorMod(micros, MICROS_PER_DAY);
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        long day = doy - (153 * mp + 2) / 5 + 1;
+        long month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        pad(sb, year, 4).append('-');
+        pad(sb, month, 2).append('-');
+        pad(sb, day, 2).append(' ');
+        pad(sb, rest / 3_600_000_000L, 2).append(':');
+        pad(sb, rest / 60_000_000L % 60, 2).append(':');
+        pad(sb, rest / 1_000_000L % 60, 2).append('.');
+        return pad(sb, rest % 1_000_000L, 6).append("+00");
+    }
+
+    private static StringBuilder pad(StringBuilder sb, long v, int width) {
+        long limit = 1;
+        for (int i = 1; i < width; i++) {
+            limit *= 10;
+        }
+        while (limit > 1 && v < limit) {
+            sb.append('0');
+            limit /= 10;
+        }
+        return sb.append(v);
+    }
+
+    /**
+     * Parses SQLite date-time text to epoch microseconds; see {@link SqliteDateTime#parse(String)}.
+     *
+     * @param text SQLite time value ({@code CURRENT_TIMESTAMP} writes {@code 2024-12-12 10:58:43}, UTC)
+     * @return microseconds since the epoch
+     * @throws IllegalArgumentException naming the text when it is not such a value
+     */
+    public static long parseSqliteDateTime(String text) {
+        return SqliteDateTime.parse(text);
     }
 }

@@ -19,6 +19,10 @@ class SecondsToMicrosTest {
         assertEquals(1_734_001_140_000_000L, Times.secondsToMicros(1734001140.0));
         // 1734001139.9999997615814208984375: the next minute's first microsecond
         assertEquals(1_734_001_140_000_000L, Times.secondsToMicros(1734001139.9999998));
+        // Decimal(1734001123.999999) = 1734001123.99999904632568359375
+        assertEquals(1_734_001_123_999_999L, Times.secondsToMicros(1734001123.999999));
+        assertEquals(-1_500_000L, Times.secondsToMicros(-1.5));
+        assertEquals(0L, Times.secondsToMicros(0.0));
     }
 
     @Test

@@ -21,6 +21,20 @@ class StoreUrlTest {
     }
 
     @Test
+    void passwordFallbackAppliesOnlyWhenTheUrlHasNone() {
+        // libpq's rule for PGPASSWORD: the URL's own password wins
+        StoreUrl none = StoreUrl.parse("postgresql://u@127.0.0.1:5432/db").withPasswordFallback("fromenv");
+        assertEquals("fromenv", none.properties().getProperty("password"));
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/db", none.jdbcUrl());
+        assertFalse(none.toString().contains("fromenv"));
+        StoreUrl own = StoreUrl.parse("postgresql://u:s3cret@127.0.0.1:5432/db").withPasswordFallback("fromenv");
+        assertEquals("s3cret", own.properties().getProperty("password"));
+        assertFalse(own.toString().contains("s3cret"));
+        StoreUrl param = StoreUrl.parse("jdbc:postgresql://h/db?password=p").withPasswordFallback("fromenv");
+        assertNull(param.properties().getProperty("password"));
+    }
+
+    @Test
     void sameDatabaseIgnoresCredentialsAndSpellingButNotServerOrName() {
         assertTrue(Store.sameDatabase("postgresql://cea_writer:a@127.0.0.1:5432/cea_sensors",
                 "postgres://cea:b@127.0.0.1/cea_sensors?sslmode=disable"), "default port, other role and parameters");

@@ -1,5 +1,7 @@
 package org.cea.tools.migrate;
 
+import org.cea.tsdb.BulkLoader;
+
 /**
  * One legacy row converted to the target's types: what is written to {@code can_messages} and
  * what the verifier compares.
@@ -12,12 +14,12 @@ package org.cea.tools.migrate;
  * @param dlc             data length code
  * @param rawData         payload hex text, not null
  * @param decodedJson     the original JSON text (written as is; PostgreSQL parses it into jsonb) or null
- * @param canonicalJson   {@code decodedJson} in jsonb's text form ({@link CanonicalJson}) or null
+ * @param canonicalJson   {@code decodedJson} in jsonb's text form ({@link JsonbText}) or null
  * @param createdAtMicros row creation time, epoch microseconds, or null
  */
 public record MessageRecord(long id, long timestampMicros, int canId, Integer nodeId, String messageType, int dlc,
                             String rawData, String decodedJson, String canonicalJson, Long createdAtMicros)
-        implements ConvertedRow {
+        implements ConvertedRow, BulkLoader.Message {
 
     /** Checks the invariants the target table relies on. */
     public MessageRecord {

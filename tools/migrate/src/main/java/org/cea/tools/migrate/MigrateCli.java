@@ -11,6 +11,9 @@ import joptsimple.OptionException;
 import joptsimple.OptionParser;
 import joptsimple.OptionSet;
 import joptsimple.OptionSpec;
+import org.cea.tsdb.BulkLoader;
+import org.cea.tsdb.Store;
+import org.cea.tsdb.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,12 +138,12 @@ public final class MigrateCli {
     private int execute(MigrateConfig config, PrintStream out, PrintStream err, Map<String, String> env,
                         boolean terminal) {
         LOG.info("starting {}", config);
-        TargetUrl url = config.target() == null ? null : parseTarget(config.target(), env);
         ReadingDeriver deriver = config.readings() ? FacilityReadings.load(config.facility(), config.dbc())
                 : ReadingDeriver.NONE;
         try (SqliteSource source = SqliteSource.open(config.sqlite());
-             TargetDb db = url == null ? null : TargetDb.connect(url, config.target())) {
-            out.println("can-migrate: " + source.path() + " -> " + (url == null ? "(no target: source check only)" : url));
+             BulkLoader db = config.target() == null ? null : connect(config.target(), env)) {
+            out.println("can-migrate: " + source.path() + " -> " + (db == null ? "(no target: source check only)"
+                    : Store.maskPasswords(config.target())));
             if (config.verifyOnly()) {
                 return verifyOnly(source, db, config, out);
             }
@@ -154,16 +157,16 @@ public final class MigrateCli {
         }
     }
 
-    private static TargetUrl parseTarget(String raw, Map<String, String> env) {
+    private static BulkLoader connect(String target, Map<String, String> env) {
         try {
-            return TargetUrl.parse(raw, env::get);
-        } catch (IllegalArgumentException e) {
-            throw new MigrationException(e.getMessage(), e);
+            return BulkLoader.open(target, env::get, "can-migrate");
+        } catch (StoreUnavailableException e) {
+            throw new MigrationException(e.getMessage() + "; check --target and that the server is running", e);
         }
     }
 
-    private static int verifyOnly(SqliteSource source, TargetDb db, MigrateConfig config, PrintStream out) {
-        Checkpoint cp = db.checkpoint();
+    private static int verifyOnly(SqliteSource source, BulkLoader db, MigrateConfig config, PrintStream out) {
+        Checkpoint cp = new MigrationLedger(db).checkpoint();
         if (cp == null) {
             throw new MigrationException("the target has no migration_checkpoint: nothing was migrated to verify;"
                     + " run without --verify first");

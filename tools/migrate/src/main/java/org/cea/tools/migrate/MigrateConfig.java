@@ -59,7 +59,7 @@ public record MigrateConfig(Path sqlite, String target, int batch, Long fromId, 
 
     @Override
     public String toString() {
-        return "MigrateConfig[sqlite=" + sqlite + ", target=" + (target == null ? null : TargetUrl.mask(target))
+        return "MigrateConfig[sqlite=" + sqlite + ", target=" + (target == null ? null : org.cea.tsdb.Store.maskPasswords(target))
                 + ", batch=" + batch + ", fromId=" + fromId + ", dryRun=" + dryRun + ", verifyOnly=" + verifyOnly
                 + ", facility=" + facility + ", verify=" + verify + "]";
     }

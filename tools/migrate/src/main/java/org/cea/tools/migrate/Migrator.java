@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.cea.tsdb.BulkLoader;
+import org.cea.tsdb.TimescaleState;
+import org.cea.tsdb.TsdbException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +20,8 @@ public final class Migrator {
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
 
     private final SqliteSource source;
-    private final TargetDb target;
+    private final BulkLoader target;
+    private final MigrationLedger ledger;
     private final MigrateConfig config;
     private final ReadingDeriver deriver;
     private final Progress progress;
@@ -33,10 +37,11 @@ public final class Migrator {
      * @param out      the report (stdout)
      * @param clock    monotonic nanoseconds
      */
-    public Migrator(SqliteSource source, TargetDb target, MigrateConfig config, ReadingDeriver deriver,
+    public Migrator(SqliteSource source, BulkLoader target, MigrateConfig config, ReadingDeriver deriver,
                     Progress progress, PrintStream out, LongSupplier clock) {
         this.source = source;
         this.target = target;
+        this.ledger = target == null ? null : new MigrationLedger(target);
         this.config = config;
         this.deriver = deriver;
         this.progress = progress;
@@ -55,27 +60,15 @@ public final class Migrator {
      * @throws MigrationException when the run cannot go on; what was committed stays valid
      */
     public Result run() {
-        if (target != null) {
-            TimescaleState ts = target.timescale();
-            out.println(ts.describe());
-            if (ts.installedButNotLoaded()) {
-                throw new MigrationException("TimescaleDB is installed in the target database but not loaded"
-                        + " (shared_preload_libraries = '" + ts.preloadLibraries() + "'); add timescaledb to"
-                        + " shared_preload_libraries and restart PostgreSQL");
-            }
-        }
+        checkTimescale();
         Checkpoint cp = startingCheckpoint();
         long highWater = source.maxId();
         long total = source.count(cp.lastId(), highWater);
         out.printf(Locale.ROOT, "source %s: ids up to %d, %,d rows to %s after id %d%n", source.path(), highWater, total,
                 config.dryRun() ? "check" : "migrate", cp.lastId());
         checkNoForeignRows(cp, highWater);
-        if (!config.dryRun() && !config.keepIndexes() && cp.lastId() == cp.fromId() - 1 && cp.rowsCopied() == 0
-                && total > 0 && target.checkpoint() == null && target.messagesEmpty()) {
-            target.deferIndexes(cp);
-        }
         if (!config.dryRun()) {
-            target.pauseCompressionPolicies(cp);
+            prepareLoad(cp, total);
         }
         long t0 = clock.getAsLong();
         Batches b = copy(cp, highWater, total);
@@ -91,12 +84,38 @@ public final class Migrator {
             listQuarantine(b.quarantineSeen, b.quarantined);
             return new Result(b.copied, b.quarantined, b.readings, false, true);
         }
+        return finishAndVerify(b);
+    }
+
+    private void checkTimescale() {
+        if (target == null) {
+            return;
+        }
+        TimescaleState ts = target.timescale();
+        out.println(ts.describe());
+        if (ts.installedButNotLoaded()) {
+            throw new MigrationException("TimescaleDB is installed in the target database but not loaded"
+                    + " (shared_preload_libraries = '" + ts.preloadLibraries() + "'); add timescaledb to"
+                    + " shared_preload_libraries and restart PostgreSQL");
+        }
+    }
+
+    /** Indexes dropped for a load into an empty table, compression policies paused: both undone by finish. */
+    private void prepareLoad(Checkpoint cp, long total) {
+        if (!config.keepIndexes() && cp.lastId() == cp.fromId() - 1 && cp.rowsCopied() == 0 && total > 0
+                && ledger.checkpoint() == null && target.messagesEmpty()) {
+            target.deferIndexes(ledger.deferredIndexes(cp));
+        }
+        target.pauseCompressionPolicies(ledger.pausedJobs(cp));
+    }
+
+    private Result finishAndVerify(Batches b) {
         Checkpoint done = b.checkpoint.finished(true);
         Verifier verifier = new Verifier(source, target, config.verify());
         // the target side of the verification reads while this connection rebuilds indexes
-        Verifier.TargetScan scan = verifier.startTargetScan(done.fromId(), done.lastId());
+        TargetScan scan = verifier.startTargetScan(done.fromId(), done.lastId());
         try {
-            target.finish(done);
+            ledger.finish(done);
         } catch (RuntimeException e) {
             scan.join();
             throw e;
@@ -108,7 +127,7 @@ public final class Migrator {
         if (b.maxMicros != Long.MIN_VALUE) {
             target.compressOldChunks(b.maxMicros);
         }
-        listQuarantine(target);
+        listQuarantine(ledger);
         VerifyReport report = verifier.verify(done.fromId(), done.lastId(), b.digest, scan);
         report.print(out);
         return new Result(b.copied, b.quarantined, b.readings, true, report.ok());
@@ -118,14 +137,14 @@ public final class Migrator {
         String path = source.path().toAbsolutePath().toString();
         Checkpoint stored = null;
         if (target != null && !config.dryRun()) {
-            target.ensureSchema();
-            if (config.readings() && !target.hasReadingsTable()) {
+            ledger.ensureTables();
+            if (config.readings() && !target.hasTable("sensor_readings")) {
                 throw new MigrationException("target has no sensor_readings table; create the schema with lib-tsdb"
                         + " or run with --no-readings");
             }
         }
         if (target != null) {
-            stored = target.checkpoint();
+            stored = ledger.checkpoint();
         }
         if (stored == null) {
             return Checkpoint.start(path, config.fromId() == null ? 1 : config.fromId());
@@ -142,13 +161,13 @@ public final class Migrator {
     }
 
     private void checkNoForeignRows(Checkpoint cp, long highWater) {
-        if (target == null || highWater <= cp.lastId() || !target.hasMessagesTable()) {
+        if (target == null || highWater <= cp.lastId() || !target.hasTable("can_messages")) {
             return;
         }
-        long[] foreign = target.foreignRows(cp.lastId(), highWater);
-        if (foreign[0] > 0) {
-            throw new MigrationException("target can_messages already has " + foreign[0] + " row(s) with ids in "
-                    + (cp.lastId() + 1) + ".." + highWater + " (first id " + foreign[1] + ") that this migration did not"
+        BulkLoader.IdRangeRows foreign = target.rowsInIdRange(cp.lastId(), highWater);
+        if (foreign.count() > 0) {
+            throw new MigrationException("target can_messages already has " + foreign.count() + " row(s) with ids in "
+                    + (cp.lastId() + 1) + ".." + highWater + " (first id " + foreign.firstId() + ") that this migration did not"
                     + " write: another writer used the legacy id range; migrate into an empty table before starting"
                     + " the worker");
         }
@@ -162,7 +181,7 @@ public final class Migrator {
         long readings;
         long minMicros = Long.MAX_VALUE;
         long maxMicros = Long.MIN_VALUE;
-        Verifier.SourceDigest digest;
+        SourceDigest digest;
         final List<QuarantinedRow> quarantineSeen = new ArrayList<>();
     }
 
@@ -171,7 +190,7 @@ public final class Migrator {
         b.checkpoint = start;
         progress.start(total);
         // a run that reads the whole range computes the verifier's source side on the way
-        b.digest = start.lastId() == start.fromId() - 1 ? new Verifier.SourceDigest(config.verify()) : null;
+        b.digest = start.lastId() == start.fromId() - 1 ? new SourceDigest(config.verify()) : null;
         java.util.function.Consumer<ConvertedRow> tap = b.digest == null ? c -> { } : b.digest::accept;
         try (BatchReader reader = new BatchReader(source, deriver, start.lastId(), highWater, config.batch(), tap)) {
             long waitNanos = 0;
@@ -180,25 +199,9 @@ public final class Migrator {
             for (BatchReader.Batch batch = reader.next(); batch != null; batch = reader.next()) {
                 long got = clock.getAsLong();
                 waitNanos += got - t;
-                for (MessageRecord m : batch.messages()) {
-                    b.minMicros = Math.min(b.minMicros, m.timestampMicros());
-                    b.maxMicros = Math.max(b.maxMicros, m.timestampMicros());
-                }
-                b.checkpoint = b.checkpoint.advance(batch.lastId(), batch.messages().size(), batch.quarantine().size());
-                if (!config.dryRun()) {
-                    target.writeBatch(batch.messages(), batch.quarantine(), batch.readings(), b.checkpoint);
-                } else if (b.quarantineSeen.size() < config.listLimit()) {
-                    b.quarantineSeen.addAll(batch.quarantine().subList(0,
-                            Math.min(batch.quarantine().size(), config.listLimit() - b.quarantineSeen.size())));
-                }
+                apply(b, batch);
                 t = clock.getAsLong();
                 writeNanos += t - got;
-                b.copied += batch.messages().size();
-                b.quarantined += batch.quarantine().size();
-                b.readings += batch.readings().size();
-                progress.update(b.copied + b.quarantined);
-                LOG.debug("batch up to id {}: {} rows, {} quarantined", batch.lastId(), batch.messages().size(),
-                        batch.quarantine().size());
             }
             // which side limits the load: waiting for the reader = SQLite and conversion, writing = PostgreSQL
             LOG.info("load: {} ms waiting for the SQLite reader, {} ms writing to PostgreSQL", waitNanos / 1_000_000,
@@ -206,6 +209,38 @@ public final class Migrator {
         }
         progress.finish(b.copied + b.quarantined);
         return b;
+    }
+
+    /** Writes one batch (or, in a dry run, keeps its first quarantined rows) and counts it. */
+    private void apply(Batches b, BatchReader.Batch batch) {
+        for (MessageRecord m : batch.messages()) {
+            b.minMicros = Math.min(b.minMicros, m.timestampMicros());
+            b.maxMicros = Math.max(b.maxMicros, m.timestampMicros());
+        }
+        b.checkpoint = b.checkpoint.advance(batch.lastId(), batch.messages().size(), batch.quarantine().size());
+        if (!config.dryRun()) {
+            write(batch, b.checkpoint);
+        } else if (b.quarantineSeen.size() < config.listLimit()) {
+            b.quarantineSeen.addAll(batch.quarantine().subList(0,
+                    Math.min(batch.quarantine().size(), config.listLimit() - b.quarantineSeen.size())));
+        }
+        b.copied += batch.messages().size();
+        b.quarantined += batch.quarantine().size();
+        b.readings += batch.readings().size();
+        progress.update(b.copied + b.quarantined);
+        LOG.debug("batch up to id {}: {} rows, {} quarantined", batch.lastId(), batch.messages().size(),
+                batch.quarantine().size());
+    }
+
+    /** One batch and its checkpoint in one transaction: nothing of a failed batch is committed. */
+    private void write(BatchReader.Batch batch, Checkpoint cp) {
+        try {
+            target.writeBatch("the batch ending at id " + cp.lastId(), batch.messages(), batch.readings(),
+                    ledger.batch(batch.quarantine(), cp));
+        } catch (TsdbException e) {
+            throw new MigrationException(e.getMessage() + "; nothing of it was committed, rerun to continue from id "
+                    + cp.fromId(), e);
+        }
     }
 
     private void listQuarantine(List<QuarantinedRow> rows, long total) {
@@ -222,8 +257,8 @@ public final class Migrator {
         }
     }
 
-    private void listQuarantine(TargetDb db) {
-        QuarantineListing l = db.quarantineListing(config.listLimit());
+    private void listQuarantine(MigrationLedger l0) {
+        QuarantineListing l = l0.quarantineListing(config.listLimit());
         if (l.total() == 0) {
             out.println("quarantine: no rows");
             return;

@@ -1,5 +1,7 @@
 package org.cea.tools.migrate;
 
+import org.cea.tsdb.BulkLoader;
+
 /**
  * One row for {@code sensor_readings}, derived from a migrated message by the facility profile.
  *
@@ -7,7 +9,7 @@ package org.cea.tools.migrate;
  * @param sensor     sensor name (DESIGN.md names), not blank
  * @param value      calibrated, valid value
  */
-public record ReadingRecord(long timeMicros, String sensor, double value) {
+public record ReadingRecord(long timeMicros, String sensor, double value) implements BulkLoader.Reading {
 
     /** Checks the name and the value. */
     public ReadingRecord {

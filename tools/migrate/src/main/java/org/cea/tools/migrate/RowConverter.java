@@ -1,5 +1,8 @@
 package org.cea.tools.migrate;
 
+import org.cea.tsdb.JsonbText;
+import org.cea.tsdb.Times;
+
 /**
  * Converts legacy rows to target rows by the documented type mapping (docs/MIGRATION.md), or
  * explains why a row does not fit. Pure and stateless: the migration and the verifier use the same
@@ -36,8 +39,8 @@ public final class RowConverter {
             String canonical = null;
             if (json != null) {
                 try {
-                    canonical = CanonicalJson.canonical(json);
-                } catch (CanonicalJson.InvalidJsonException e) {
+                    canonical = JsonbText.canonical(json);
+                } catch (JsonbText.InvalidJsonException e) {
                     throw new IllegalArgumentException("decoded_data is not valid JSON: " + e.getMessage(), e);
                 }
             }
@@ -53,13 +56,13 @@ public final class RowConverter {
             throw new IllegalArgumentException("timestamp is NULL (required)");
         }
         if (v instanceof Double d) {
-            return Timestamps.secondsToMicros(d);
+            return Times.secondsToMicros(d);
         }
         if (v instanceof Long l) {
-            if (l < Timestamps.MIN_SECONDS || l >= Timestamps.MAX_SECONDS_EXCLUSIVE) {
+            if (l < Times.MIN_SECONDS || l >= Times.MAX_SECONDS_EXCLUSIVE) {
                 throw new IllegalArgumentException("timestamp must be within years 0001..9999, was " + l);
             }
-            return l * Timestamps.MICROS_PER_SECOND;
+            return l * Times.MICROS_PER_SECOND;
         }
         throw new IllegalArgumentException("timestamp is " + LegacyRow.storageClass(v) + " '"
                 + LegacyRow.render(v) + "', expected REAL epoch seconds");
@@ -99,7 +102,7 @@ public final class RowConverter {
             return null;
         }
         try {
-            return Timestamps.parseSqliteDateTime(text);
+            return Times.parseSqliteDateTime(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("created_at: " + e.getMessage(), e);
         }

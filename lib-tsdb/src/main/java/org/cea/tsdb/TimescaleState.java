@@ -1,4 +1,4 @@
-package org.cea.tools.migrate;
+package org.cea.tsdb;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package org.cea.tools.migrate;
+package org.cea.tsdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +14,7 @@ import org.cea.testsupport.TestServers;
 import org.junit.jupiter.api.Test;
 
 /** The source side of the checksums must render JSON exactly as PostgreSQL renders jsonb: PostgreSQL is the reference. */
-class CanonicalJsonIT {
+class JsonbTextIT {
     private static final List<String> VALID = List.of(
             "{\"temp_dry_c\": 23.55, \"temp_wet_c\": 18.2, \"status\": 0, \"seq\": 17}",
             "{\"b\":1,\"a\":2,\"aa\":3,\"B\":4,\"é\":5,\"z\":6}",
@@ -37,7 +37,7 @@ class CanonicalJsonIT {
                 ps.setString(1, json);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    assertEquals(rs.getString(1), CanonicalJson.canonical(json), json);
+                    assertEquals(rs.getString(1), JsonbText.canonical(json), json);
                 }
             }
         }
@@ -49,7 +49,7 @@ class CanonicalJsonIT {
         try (Connection c = DriverManager.getConnection(TestServers.postgres().jdbcUrl(db))) {
             c.setAutoCommit(true);
             for (String json : INVALID) {
-                assertThrows(CanonicalJson.InvalidJsonException.class, () -> CanonicalJson.canonical(json), json);
+                assertThrows(JsonbText.InvalidJsonException.class, () -> JsonbText.canonical(json), json);
                 try (PreparedStatement ps = c.prepareStatement("SELECT ?::jsonb::text")) {
                     ps.setString(1, json);
                     ps.executeQuery().close();

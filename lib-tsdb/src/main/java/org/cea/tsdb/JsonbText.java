@@ -1,10 +1,6 @@
-package org.cea.tools.migrate;
+package org.cea.tsdb;
 
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,29 +14,18 @@ import java.util.List;
  * strings re-escaped with only {@code \" \\ \b \f \n \r \t} and {@code &#92;u00XX} for other control
  * characters. Input that jsonb rejects is rejected here too: {@code &#92;u0000}, unpaired surrogates,
  * unescaped control characters, numbers beyond {@code numeric}'s range.
+ *
+ * <p>Beside {@link JsonSyntax}, which only checks (allocation-free, on the worker's per-message
+ * path), this one renders: it is what can-migrate's verifier compares with
+ * {@code decoded_data::text}. Its rendering rules (key order, numbers, string escapes) are in
+ * {@link JsonbForms}.
  */
-public final class CanonicalJson {
+public final class JsonbText {
     private static final int MAX_DEPTH = 1000;
-    /** numeric allows 131072 digits before and 16383 after the point; stay well inside both. */
-    private static final int MAX_DIGITS_BEFORE_POINT = 100_000;
-    private static final int MAX_SCALE = 16_383;
-    /** jsonb's key order: UTF-8 byte length, then bytes (for ASCII keys the same as String order). */
-    private static final Comparator<String> JSONB_KEY_ORDER = (a, b) -> {
-        int la = utf8Length(a);
-        int lb = utf8Length(b);
-        if (la != lb) {
-            return Integer.compare(la, lb);
-        }
-        if (la == a.length() && lb == b.length()) {
-            return a.compareTo(b);
-        }
-        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-    };
-
     private final String in;
     private int pos;
 
-    private CanonicalJson(String in) {
+    private JsonbText(String in) {
         this.in = in;
     }
 
@@ -61,7 +46,7 @@ public final class CanonicalJson {
      * @throws InvalidJsonException with the character offset and the problem
      */
     public static String canonical(String json) {
-        CanonicalJson p = new CanonicalJson(json);
+        JsonbText p = new JsonbText(json);
         p.skipWs();
         StringBuilder sb = new StringBuilder(json.length() + 16);
         p.value(sb, 0);
@@ -77,13 +62,7 @@ public final class CanonicalJson {
     }
 
     private void skipWs() {
-        while (pos < in.length()) {
-            char c = in.charAt(pos);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
-            pos++;
-        }
+        pos = JsonSyntax.skipWhitespace(in, pos);
     }
 
     /** Parses one value at {@code pos} and appends its jsonb rendering (one pass, no tree). */
@@ -157,7 +136,7 @@ public final class CanonicalJson {
             expect('}');
             break;
         }
-        members.sort((a, b) -> JSONB_KEY_ORDER.compare(a.key(), b.key()));
+        members.sort((a, b) -> JsonbForms.KEY_ORDER.compare(a.key(), b.key()));
         out.append('{');
         for (int i = 0; i < members.size(); i++) {
             if (i > 0) {
@@ -223,6 +202,11 @@ public final class CanonicalJson {
             pos++;
         }
         pos = start;
+        return escapedString(out);
+    }
+
+    /** The slow path of {@link #string}: a string with escapes, surrogates or control characters, from {@code pos}. */
+    private String escapedString(StringBuilder out) {
         StringBuilder sb = new StringBuilder();
         while (true) {
             if (pos >= in.length()) {
@@ -231,7 +215,7 @@ public final class CanonicalJson {
             char c = in.charAt(pos++);
             if (c == '"') {
                 String v = sb.toString();
-                quote(out, v);
+                JsonbForms.quote(out, v);
                 return v;
             }
             if (c < 0x20) {
@@ -336,39 +320,11 @@ public final class CanonicalJson {
                 throw error("expected a digit in the exponent");
             }
         }
-        if (!exponent) {
-            // numeric prints a plain number as written, except that it has no negative zero
-            int point = in.indexOf('.', start);
-            int intDigits = (point < 0 || point > pos ? pos : point) - start;
-            int scale = point < 0 || point > pos ? 0 : pos - point - 1;
-            if (scale > MAX_SCALE || intDigits > MAX_DIGITS_BEFORE_POINT) {
-                throw error("number beyond PostgreSQL numeric range");
-            }
-            String text = in.substring(start, pos);
-            out.append(text.charAt(0) == '-' && isZero(text) ? text.substring(1) : text);
-            return;
-        }
-        BigDecimal d;
         try {
-            d = new BigDecimal(in.substring(start, pos));
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw error("number out of range");
+            JsonbForms.number(in.substring(start, pos), exponent, out);
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
         }
-        int scale = Math.max(0, d.scale());
-        long before = (long) d.precision() - d.scale();
-        if (scale > MAX_SCALE || before > MAX_DIGITS_BEFORE_POINT) {
-            throw error("number beyond PostgreSQL numeric range");
-        }
-        out.append(d.setScale(scale).toPlainString());
-    }
-
-    private static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
-        }
-        return n;
     }
 
     private boolean digits() {
@@ -377,38 +333,5 @@ public final class CanonicalJson {
             pos++;
         }
         return pos > start;
-    }
-
-    private static boolean isZero(String number) {
-        for (int i = 0; i < number.length(); i++) {
-            char c = number.charAt(i);
-            if (c >= '1' && c <= '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\b': sb.append("\\b"); break;
-                case '\f': sb.append("\\f"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        sb.append('"');
     }
 }
