@@ -217,6 +217,15 @@ BEGIN
         RETURN NULL;
     END
     $f$;
+    -- the rollup is the schema owner's derived data: the triggers keep it with the owner's rights, so
+    -- a writer needs no privilege on it (and cannot alter it); the search path is pinned to this
+    -- schema with pg_temp last, so no temporary table can stand in for a rollup table
+    EXECUTE format('ALTER FUNCTION sensor_rollup_add() SECURITY DEFINER SET search_path = %I, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION sensor_rollup_redo() SECURITY DEFINER SET search_path = %I, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION sensor_rollup_clear() SECURITY DEFINER SET search_path = %I, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION sensor_rollup_recompute(text[], timestamptz[]) SECURITY DEFINER SET search_path = %I, pg_temp',
+                   current_schema());
+    REVOKE EXECUTE ON FUNCTION sensor_rollup_recompute(text[], timestamptz[]) FROM PUBLIC;
     IF to_regclass('sensor_readings_rollup_1h') IS NOT NULL THEN
         RETURN;
     END IF;

@@ -118,6 +118,19 @@ final class PostgresStore implements Store {
         }
     }
 
+    /** The table exists and this session's role may SELECT from it. */
+    private static boolean readable(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT to_regclass(?) IS NOT NULL AND has_table_privilege(to_regclass(?), 'SELECT')")) {
+            ps.setString(1, table);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     private static boolean tableExists(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             ps.setString(1, table);
@@ -156,11 +169,11 @@ final class PostgresStore implements Store {
         }
         // plain PostgreSQL's rollup tables (created by the setup script; a database set up before
         // them gets them when bin/cea-db-setup runs again, and summarises raw rows until then)
-        boolean rollup = !tsdb && tableExists(c, PostgresSummaries.Aggregates.ROLLUP_TABLES.hour())
-                && tableExists(c, PostgresSummaries.Aggregates.ROLLUP_TABLES.minute());
+        boolean rollup = !tsdb && readable(c, PostgresSummaries.Aggregates.ROLLUP_TABLES.hour())
+                && readable(c, PostgresSummaries.Aggregates.ROLLUP_TABLES.minute());
         if (first && !tsdb && !rollup) {
-            LOG.warn("{}: no sensor_readings_rollup_1m/_1h tables (set up before they existed): day/night summaries"
-                    + " read raw rows until bin/cea-db-setup runs again", url);
+            LOG.warn("{}: sensor_readings_rollup_1m/_1h missing (set up before they existed) or not readable by this"
+                    + " role: history and summaries read raw rows until bin/cea-db-setup runs again", url);
         }
         backend = found;
         history = new PostgresHistory(tsdb, m1, h1, rollup);

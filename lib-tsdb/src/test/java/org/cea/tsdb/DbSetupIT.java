@@ -80,9 +80,19 @@ class DbSetupIT {
                         Times.instant(StoreBehaviour.T0 + Buckets.DAY), 300.0, 410.0))).get(0);
                 assertEquals(List.of(2L, 1L), List.of(s.count(), s.inBand()));
             }
-            assertEquals("f|f", pg.psql(db, "SELECT has_table_privilege('cea_writer', 'sensor_readings_rollup_1h', 'DELETE')"
+            // the writer keeps the rollup through the owner's triggers, with no privilege of its own on it
+            assertEquals("f|f|f", pg.psql(db, "SELECT has_table_privilege('cea_writer', 'sensor_readings_rollup_1h', 'INSERT')"
+                    + " || '|' || has_table_privilege('cea_writer', 'sensor_readings_rollup_1h', 'UPDATE')"
                     + " || '|' || has_table_privilege('cea_reader', 'sensor_readings_rollup_1h', 'INSERT')").trim()
                     .replace("false", "f"));
+            // a role granted only the raw tables (set up by hand) reads raw rows, never an error
+            pg.psql(db, "CREATE ROLE grafana_like LOGIN; GRANT SELECT ON sensor_readings TO grafana_like");
+            try (Store g = Store.open("postgresql://grafana_like@127.0.0.1:" + pg.port() + "/" + db)) {
+                assertEquals(2, g.summarize("co2_b", List.of(new SummaryWindow(Times.instant(StoreBehaviour.T0 - Buckets.DAY),
+                        Times.instant(StoreBehaviour.T0 + Buckets.DAY), 300.0, 410.0))).get(0).count());
+                assertEquals(2, g.history("co2_b", Times.instant(StoreBehaviour.T0 - Buckets.DAY),
+                        Times.instant(StoreBehaviour.T0 + Buckets.DAY), 48).stream().mapToLong(HistoryPoint::count).sum());
+            }
         }
     }
 
