@@ -1,6 +1,8 @@
 package org.cea.tsdb;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,8 +10,7 @@ import java.util.List;
 /**
  * The filter, order and limit of a {@link MessageQuery} as SQL, shared by both stores: newest first,
  * or ascending after {@code afterId} (a client following the table). The dialects differ only in the
- * columns they select before it (PostgreSQL's microseconds and JSON text, SQLite's join with
- * {@code ingested_entries}), so the table's alias is the one parameter.
+ * columns they select before it and how they read them ({@link MessageColumns}).
  *
  * @param clause      {@code WHERE ... ORDER BY ... LIMIT ?}
  * @param args        the values of its placeholders, in order
@@ -18,6 +19,25 @@ import java.util.List;
 record MessageQuerySql(String clause, List<Object> args, boolean newestFirst) {
     MessageQuerySql {
         args = List.copyOf(args);
+    }
+
+    /**
+     * Runs {@code q} on {@code c} (no commit): the one {@code recentMessages} of both stores.
+     *
+     * @return the rows, oldest first
+     */
+    static List<StoredMessage> recent(Connection c, MessageQuery q, MessageColumns columns) throws SQLException {
+        MessageQuerySql filter = of(q, columns.alias);
+        List<StoredMessage> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(columns.select + filter.clause())) {
+            filter.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(columns.row(rs));
+                }
+            }
+        }
+        return filter.oldestFirst(rows);
     }
 
     /**

@@ -410,25 +410,7 @@ final class PostgresStore implements Store {
 
     @Override
     public List<StoredMessage> recentMessages(MessageQuery q) {
-        MessageQuerySql filter = MessageQuerySql.of(q, "");
-        String sql = "SELECT id, " + String.format(MICROS, "timestamp")
-                + ", can_id, extended, node_id, message_type, dlc, raw_data, decoded_data::text, source_id"
-                + " FROM can_messages" + filter.clause();
-        List<StoredMessage> out = run("recent messages " + q, c -> {
-            List<StoredMessage> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                filter.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getBoolean(4),
-                                rs.getObject(5, Integer.class), rs.getString(6), rs.getInt(7), rs.getString(8),
-                                rs.getString(9), rs.getString(10)));
-                    }
-                }
-            }
-            return rows;
-        });
-        return filter.oldestFirst(out);
+        return run("recent messages " + q, c -> MessageQuerySql.recent(c, q, MessageColumns.POSTGRES));
     }
 
     @Override
@@ -514,9 +496,7 @@ final class PostgresStore implements Store {
     @Override
     public long exportMessages(Instant from, Instant to, java.util.function.Consumer<StoredMessage> sink) {
         long[] w = Times.window(from, to);
-        String sql = "SELECT id, " + String.format(MICROS, "timestamp") + ", can_id, extended, node_id, message_type, dlc,"
-                + " raw_data, decoded_data::text, source_id FROM can_messages WHERE timestamp >= ? AND timestamp < ?"
-                + " ORDER BY timestamp, id";
+        String sql = MessageColumns.POSTGRES.select + " WHERE timestamp >= ? AND timestamp < ? ORDER BY timestamp, id";
         return stream("export of can_messages " + from + ".." + to, c -> {
             long n = 0;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -525,9 +505,7 @@ final class PostgresStore implements Store {
                 ps.setObject(2, at(w[1]));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        sink.accept(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getBoolean(4),
-                                rs.getObject(5, Integer.class), rs.getString(6), rs.getInt(7), rs.getString(8),
-                                rs.getString(9), rs.getString(10)));
+                        sink.accept(MessageColumns.POSTGRES.row(rs));
                         n++;
                     }
                 }

@@ -26,11 +26,6 @@ final class SqliteStore implements Store {
     private static final int BUSY_TIMEOUT_MS = 5000;
     private static final String INSERT_MESSAGE = "INSERT INTO can_messages (timestamp, can_id, node_id, message_type,"
             + " dlc, raw_data, decoded_data) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    private static final String MESSAGE_COLUMNS = "SELECT m.id, m.timestamp, m.can_id,"
-            + " (m.can_id > 2047 OR x.message_id IS NOT NULL), m.node_id, m.message_type, m.dlc, m.raw_data,"
-            + " m.decoded_data, i.source_id FROM can_messages m"
-            + " LEFT JOIN message_extended x ON x.message_id = m.id"
-            + " LEFT JOIN ingested_entries i ON i.message_id = m.id";
 
     private final StoreUrl url;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -297,7 +292,7 @@ final class SqliteStore implements Store {
     @Override
     public synchronized long exportMessages(Instant from, Instant to, java.util.function.Consumer<StoredMessage> sink) {
         long[] w = Times.window(from, to);
-        String sql = MESSAGE_COLUMNS + " WHERE m.timestamp >= ? AND m.timestamp < ? ORDER BY m.timestamp, m.id";
+        String sql = MessageColumns.SQLITE.select + " WHERE m.timestamp >= ? AND m.timestamp < ? ORDER BY m.timestamp, m.id";
         Connection c = connection();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setDouble(1, w[0] / 1e6);
@@ -305,9 +300,7 @@ final class SqliteStore implements Store {
             long n = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(new StoredMessage(rs.getLong(1), Times.secondsToMicros(rs.getDouble(2)), rs.getInt(3),
-                            rs.getBoolean(4), nullableInt(rs, 5), rs.getString(6), rs.getInt(7), rs.getString(8),
-                            rs.getString(9), rs.getString(10)));
+                    sink.accept(MessageColumns.SQLITE.row(rs));
                     n++;
                 }
             }
@@ -324,23 +317,17 @@ final class SqliteStore implements Store {
 
     @Override
     public synchronized List<StoredMessage> recentMessages(MessageQuery q) {
-        MessageQuerySql filter = MessageQuerySql.of(q, "m.");
         Connection c = connection();
-        try (PreparedStatement ps = c.prepareStatement(MESSAGE_COLUMNS + filter.clause())) {
-            filter.bind(ps);
-            List<StoredMessage> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StoredMessage(rs.getLong(1), Math.round(rs.getDouble(2) * 1e6), rs.getInt(3),
-                            rs.getBoolean(4), nullableInt(rs, 5), rs.getString(6), rs.getInt(7),
-                            rs.getString(8), rs.getString(9), rs.getString(10)));
-                }
-            }
+        try {
+            List<StoredMessage> out = MessageQuerySql.recent(c, q, MessageColumns.SQLITE);
             c.commit();
-            return filter.oldestFirst(out);
+            return out;
         } catch (SQLException e) {
             rollbackQuietly(c);
             throw fail("recent messages " + q, e);
+        } catch (RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
         }
     }
 
@@ -398,11 +385,6 @@ final class SqliteStore implements Store {
             rollbackQuietly(c);
             throw fail("latest value per sensor", e);
         }
-    }
-
-    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
-        int v = rs.getInt(column);
-        return rs.wasNull() ? null : v;
     }
 
     @Override
