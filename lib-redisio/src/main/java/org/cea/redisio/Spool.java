@@ -12,8 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.cea.candecode.CanFrame;
-import org.cea.candecode.Hex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Append-only local file of stream entries that could not be written to Redis, replayed in order
  * when Redis returns and then truncated. Each {@link #append} is one write plus one
  * {@code fsync}, so a kill -9 or power cut loses at most the batch being appended (a torn last
- * line is cut off when the spool is next opened). One line per entry:
+ * line is cut off when the spool is next opened). One line per entry ({@link SpoolLine}):
  * {@code <entryId> <tsMicros> <0xID> <dlc> <DATAHEX|-> <flags|->}. A line that is not an entry
  * (damage; also one over 256 KB) is skipped, counted and copied to {@value #QUARANTINE_FILE_NAME}
  * beside the spool, and replay goes on. The file is locked while open.
@@ -38,12 +36,12 @@ public final class Spool implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    private final SpoolQuarantine quarantine;
     private final AtomicBoolean closed = new AtomicBoolean();
     private long writeOffset;
     private long readOffset;
     private long depth;
     private long corrupt;
-    private long quarantined;
     private long corruptSeenTo;
     private String lastEntryId;
     private long[] peekEnds = new long[0];
@@ -53,6 +51,7 @@ public final class Spool implements AutoCloseable {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
+        this.quarantine = new SpoolQuarantine(file);
     }
 
     /**
@@ -123,7 +122,7 @@ public final class Spool implements AutoCloseable {
         }
         if (depth > 0) {
             try {
-                lastEntryId = parseLine(readLineBefore(lineStart)).entryId();
+                lastEntryId = SpoolLine.parse(readLineBefore(lineStart)).entryId();
             } catch (IllegalArgumentException e) {
                 LOG.error("spool {}: last line is corrupt: {}", file, e.getMessage());
             }
@@ -153,7 +152,7 @@ public final class Spool implements AutoCloseable {
         }
         StringBuilder sb = new StringBuilder(entries.size() * 64);
         for (FrameEntry e : entries) {
-            formatLine(e, sb);
+            SpoolLine.format(e, sb);
         }
         ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.US_ASCII));
         long start = writeOffset;
@@ -224,7 +223,7 @@ public final class Spool implements AutoCloseable {
             String line = new String(b, lineStart, i - lineStart, StandardCharsets.US_ASCII);
             long end = base + i + 1;
             try {
-                out.add(parseLine(line));
+                out.add(SpoolLine.parse(line));
                 peekEnds[peekCount++] = end;
             } catch (IllegalArgumentException e) {
                 if (end > corruptSeenTo) {
@@ -232,7 +231,7 @@ public final class Spool implements AutoCloseable {
                     corrupt++;
                     depth--;
                     LOG.error("spool {}: skipping corrupt line at offset {}, {}: {}", file, base + lineStart,
-                            quarantine(base + lineStart, end), e.getMessage());
+                            quarantine.keep(channel, base + lineStart, end), e.getMessage());
                 }
                 if (out.isEmpty()) {
                     readOffset = end;
@@ -269,7 +268,7 @@ public final class Spool implements AutoCloseable {
             corrupt++;
             depth--;
             LOG.error("spool {}: skipping a line of {} bytes at offset {} (longer than {}: damaged), {}", file,
-                    end - start, start, READ_CHUNK, quarantine(start, end));
+                    end - start, start, READ_CHUNK, quarantine.keep(channel, start, end));
         }
         if (nothingBefore) {
             readOffset = end;
@@ -284,31 +283,6 @@ public final class Spool implements AutoCloseable {
             }
         }
         return -1;
-    }
-
-    /**
-     * Appends bytes {@code from..to} of the spool to the quarantine file and syncs it; a failure
-     * is reported, not thrown (the line is damaged either way, and replay must go on).
-     *
-     * @return where the line was kept, or why it could not be
-     */
-    private String quarantine(long from, long to) {
-        Path bad = file.resolveSibling(QUARANTINE_FILE_NAME);
-        try (FileChannel out = FileChannel.open(bad, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            for (long at = from; at < to; ) {
-                long n = channel.transferTo(at, to - at, out);
-                if (n <= 0) {
-                    throw new IOException("spool ended at offset " + at + " before " + to);
-                }
-                at += n;
-            }
-            out.force(false);
-            quarantined++;
-            return "kept in " + bad;
-        } catch (IOException e) {
-            return "NOT kept in " + bad + " (" + e.getMessage() + ")";
-        }
     }
 
     /**
@@ -369,7 +343,7 @@ public final class Spool implements AutoCloseable {
 
     /** Corrupt lines copied to {@link #QUARANTINE_FILE_NAME} since open. */
     public long quarantinedLines() {
-        return quarantined;
+        return quarantine.kept();
     }
 
     /** Bytes in the file not yet replayed. */
@@ -380,38 +354,6 @@ public final class Spool implements AutoCloseable {
     /** The spool file. */
     public Path file() {
         return file;
-    }
-
-    static void formatLine(FrameEntry e, StringBuilder sb) {
-        CanFrame f = e.frame();
-        sb.append(e.entryId()).append(' ').append(f.timestampMicros()).append(' ').append(f.idHex()).append(' ')
-                .append(f.dlc()).append(' ');
-        sb.append(f.length() == 0 ? "-" : Hex.compact(f.data())).append(' ');
-        String flags = (f.rtr() ? "R" : "") + (f.error() ? "E" : "") + (f.fd() ? "F" : "");
-        sb.append(flags.isEmpty() ? "-" : flags).append('\n');
-    }
-
-    static FrameEntry parseLine(String line) {
-        String[] p = line.split(" ");
-        if (p.length != 6) {
-            throw new IllegalArgumentException("expected 6 fields, found " + p.length + ": \"" + line + "\"");
-        }
-        try {
-            long ts = Long.parseLong(p[1]);
-            if (!p[2].startsWith("0x")) {
-                throw new IllegalArgumentException("id must start with 0x: \"" + p[2] + "\"");
-            }
-            int id = (int) Long.parseLong(p[2].substring(2), 16);
-            boolean extended = p[2].length() == 10;
-            int dlc = Integer.parseInt(p[3]);
-            byte[] data = "-".equals(p[4]) ? new byte[0] : Hex.parseSpaced(p[4]);
-            String flags = "-".equals(p[5]) ? "" : p[5];
-            CanFrame f = new CanFrame(id, extended, flags.indexOf('R') >= 0, flags.indexOf('E') >= 0, flags.indexOf('F') >= 0, 0,
-                    dlc, data, ts);
-            return new FrameEntry(p[0], f);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad number in \"" + line + "\": " + e.getMessage(), e);
-        }
     }
 
     private void ensureOpen() {

@@ -29,6 +29,10 @@ public final class StreamSchema {
     public static final String F_TS_US = "ts_us";
     /** Additive: frame flags. */
     public static final String F_FLAGS = "flags";
+    /** Letters of the {@code flags} value: remote (RTR), error frame, CAN FD. */
+    private static final char FLAG_REMOTE = 'R';
+    private static final char FLAG_ERROR = 'E';
+    private static final char FLAG_FD = 'F';
 
     private StreamSchema() {
     }
@@ -41,11 +45,44 @@ public final class StreamSchema {
         m.put(F_TS, Long.toString(f.timestampMillis()));
         m.put(F_DLC, Integer.toString(f.dlc()));
         m.put(F_TS_US, Long.toString(f.timestampMicros()));
-        String flags = (f.rtr() ? "R" : "") + (f.error() ? "E" : "") + (f.fd() ? "F" : "");
+        String flags = flags(f);
         if (!flags.isEmpty()) {
             m.put(F_FLAGS, flags);
         }
         return m;
+    }
+
+    /**
+     * The {@code flags} value of a frame: {@code R} remote, {@code E} error, {@code F} CAN FD, in
+     * that order; empty when none (the field is then absent). The spool writes the same letters.
+     */
+    public static String flags(CanFrame f) {
+        if (!(f.rtr() || f.error() || f.fd())) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(3);
+        if (f.rtr()) {
+            sb.append(FLAG_REMOTE);
+        }
+        if (f.error()) {
+            sb.append(FLAG_ERROR);
+        }
+        if (f.fd()) {
+            sb.append(FLAG_FD);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A frame from the values of an entry (or a spool line) with the {@code flags} letters decoded
+     * (unknown letters are ignored, as readers ignore unknown fields).
+     *
+     * @param flags the flags value, empty for none
+     * @throws IllegalArgumentException from {@link CanFrame}: id, dlc or data out of range
+     */
+    static CanFrame frame(int id, boolean extended, String flags, int dlc, byte[] data, long micros) {
+        return new CanFrame(id, extended, flags.indexOf(FLAG_REMOTE) >= 0, flags.indexOf(FLAG_ERROR) >= 0,
+                flags.indexOf(FLAG_FD) >= 0, 0, dlc, data, micros);
     }
 
     /**
@@ -76,9 +113,7 @@ public final class StreamSchema {
         long micros = timestampMicros(entryId, fields);
         int dlc = parseInt(entryId, fields, F_DLC);
         try {
-            boolean rtr = flags.indexOf('R') >= 0;
-            return new CanFrame((int) id, extended, rtr, flags.indexOf('E') >= 0, flags.indexOf('F') >= 0, 0,
-                    dlc, data, micros);
+            return frame((int) id, extended, flags, dlc, data, micros);
         } catch (IllegalArgumentException e) {
             throw new MalformedEntryException(entryId, e.getMessage().startsWith("id") ? F_ID : F_DLC, e.getMessage());
         }

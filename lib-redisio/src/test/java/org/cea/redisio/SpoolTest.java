@@ -144,10 +144,10 @@ class SpoolTest {
     void aLineOver256KbIsQuarantinedAndReplayGoesOn() throws IOException {
         Path f = dir.resolve(Spool.FILE_NAME);
         StringBuilder sb = new StringBuilder();
-        entries(0, 2).forEach(e -> Spool.formatLine(e, sb));
+        entries(0, 2).forEach(e -> SpoolLine.format(e, sb));
         String huge = "1700000000000-2 " + "7".repeat(600_000);
         sb.append(huge).append('\n');
-        entries(3, 2).forEach(e -> Spool.formatLine(e, sb));
+        entries(3, 2).forEach(e -> SpoolLine.format(e, sb));
         Files.writeString(f, sb, StandardCharsets.US_ASCII);
         List<FrameEntry> replayed = new ArrayList<>();
         try (Spool s = Spool.open(dir)) {
@@ -171,7 +171,7 @@ class SpoolTest {
     void aHugeFirstLineAndACorruptLineAreBothQuarantinedOnce() throws IOException {
         Path f = dir.resolve(Spool.FILE_NAME);
         StringBuilder sb = new StringBuilder("x".repeat(300_000)).append('\n').append("garbage\n");
-        entries(0, 3).forEach(e -> Spool.formatLine(e, sb));
+        entries(0, 3).forEach(e -> SpoolLine.format(e, sb));
         Files.writeString(f, sb, StandardCharsets.US_ASCII);
         try (Spool s = Spool.open(dir)) {
             assertEquals(entries(0, 1), s.peek(1));
