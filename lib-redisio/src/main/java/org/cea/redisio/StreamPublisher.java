@@ -355,18 +355,8 @@ public final class StreamPublisher implements AutoCloseable {
         if (writer == null) {
             return;
         }
-        List<FrameEntry> chunk;
-        try {
-            chunk = spool.peek(settings.replayChunk());
-        } catch (SpoolException e) {
-            lastError = e.getMessage();
-            LOG.error("spool replay stopped: {}", e.getMessage(), e);
-            return;
-        } finally {
-            spoolBad = spool.corruptLines();
-        }
+        List<FrameEntry> chunk = peekChunk();
         if (chunk.isEmpty()) {
-            spoolDepth = spool.depth();
             return;
         }
         try {
@@ -391,6 +381,24 @@ public final class StreamPublisher implements AutoCloseable {
         } catch (RedisIoException e) {
             disconnected(e);
         }
+    }
+
+    /** The next chunk of the spool; empty when there is none or it cannot be read (logged). */
+    private List<FrameEntry> peekChunk() {
+        List<FrameEntry> chunk;
+        try {
+            chunk = spool.peek(settings.replayChunk());
+        } catch (SpoolException e) {
+            lastError = e.getMessage();
+            LOG.error("spool replay stopped: {}", e.getMessage(), e);
+            return List.of();
+        } finally {
+            spoolBad = spool.corruptLines();
+        }
+        if (chunk.isEmpty()) {
+            spoolDepth = spool.depth();
+        }
+        return chunk;
     }
 
     /**
