@@ -42,11 +42,12 @@ final class PostgresBulkLoader implements BulkLoader {
     }
 
     static PostgresBulkLoader open(String rawUrl, Function<String, String> env, String applicationName) {
-        StoreUrl parsed = StoreUrl.parse(rawUrl);
-        if (parsed.isSqlite()) {
-            throw new BadDataException("bulk load target " + parsed + ": must be PostgreSQL (postgresql://user:pass@host:port/db"
-                    + " or jdbc:postgresql://host:port/db)");
+        String u = rawUrl == null ? "" : rawUrl.trim();
+        if (!u.startsWith("postgresql://") && !u.startsWith("postgres://") && !u.startsWith("jdbc:postgresql:")) {
+            throw new BadDataException("bulk load target must be postgresql://user:pass@host:port/db or"
+                    + " jdbc:postgresql://host:port/db, was " + (rawUrl == null ? "null" : StoreUrl.maskPasswords(u)));
         }
+        StoreUrl parsed = StoreUrl.parse(u);
         return connect(parsed.withPasswordFallback(env.apply("PGPASSWORD")), applicationName);
     }
 
