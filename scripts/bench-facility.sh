@@ -19,7 +19,8 @@
 # BENCH_FACILITY_SECONDS (90 s), ended by CHECKPOINT + sync so the window's dirty pages are counted
 # (conservative: production checkpoints every 15 min, the window counts one per 90 s; the figure
 # before that CHECKPOINT is printed too). Frames = rows added to can_messages in the window.
-# Per process: CPU % of one core (utime+stime deltas from /proc/PID/stat), RSS at the end and peak
+# Per process: CPU % of one core (utime+stime deltas from /proc/PID/stat; per thread of our JVMs too, from
+# /proc/PID/task/*/stat), RSS at the end and peak
 # (VmRSS, VmHWM; PostgreSQL: PSS summed over its processes), write_bytes (/proc/PID/io: what the
 # process dirtied, not what reached the device), log lines per minute (what journald would take).
 # Then BENCH_FACILITY_FSYNC_SECONDS (15 s) with strace -f -c attached to each process (outside the
@@ -196,6 +197,28 @@ for a in sys.argv[2:]:
     out.write("%s %d %d %d %d\n" % (name, ticks, wb, rss, hwm))
 PY
 }
+# threads FILE: per thread of our JVMs "process tid ticks name" (/proc/PID/task/*/stat), to say
+# where each JVM's CPU goes in the window
+threads() {
+  python3 - "$1" "scanner=$scanner_pid" "worker=$worker_pid" "api=$api_pid" "automation=$auto_pid" <<'PY'
+import os, sys
+out = open(sys.argv[1], "w")
+for a in sys.argv[2:]:
+    name, pid = a.split("=")
+    try:
+        tids = os.listdir("/proc/%s/task" % pid)
+    except OSError:
+        continue
+    for t in tids:
+        try:
+            s = open("/proc/%s/task/%s/stat" % (pid, t)).read()
+        except OSError:
+            continue
+        comm = s[s.index("(") + 1:s.rindex(")")].replace(" ", "_")
+        f = s.rsplit(")", 1)[1].split()
+        out.write("%s %s %d %s\n" % (name, t, int(f[11]) + int(f[12]), comm))
+PY
+}
 log_lines() { for n in scanner worker api automation redis postgres; do printf '%s %s %s\n' "$n" "$(cat "$base/logs/$n.log" 2>/dev/null | wc -l)" "$(cat "$base/logs/$n.log" 2>/dev/null | wc -c)"; done; }
 
 start_stack() { # start_stack PASS
@@ -306,9 +329,9 @@ for pass in $passes; do
   rdb0=$(rcli info persistence | tr -d '\r' | awk -F: '$1 == "rdb_saves" {print $2}')
   legacy0=$( [ "$pass" = legacy ] && sqlite3 "$base/d/scanner/can_messages.db" 'SELECT count(*) FROM can_messages' 2>/dev/null || echo 0)
   log_lines > "$base/lines0"
-  snap "$base/snap0"; t0=$(date +%s.%N)
+  snap "$base/snap0"; threads "$base/threads0"; t0=$(date +%s.%N)
   sleep "$secs"
-  snap "$base/snap1"; t1=$(date +%s.%N)
+  snap "$base/snap1"; threads "$base/threads1"; t1=$(date +%s.%N)
   log_lines > "$base/lines1"
   rows1=$(psql_q 'SELECT count(*) FROM can_messages')
   legacy1=$( [ "$pass" = legacy ] && sqlite3 "$base/d/scanner/can_messages.db" 'SELECT count(*) FROM can_messages' 2>/dev/null || echo 0)
@@ -357,6 +380,22 @@ for n in ("scanner", "worker", "api", "automation", "redis", "postgres"):
     print("  %-11s %7.2f%% %9.1f %9.1f %14.0f %11.0f %13.1f %9.0f" % (n + (" (PSS)" if n == "postgres" else ""), cpu, rss,
           hwm if n != "postgres" else float("nan"), wb / dt, wb / max(frames, 1), lines, logb))
 print("  %-11s %7.2f%% %9.1f %9.1f" % ("our JVMs", cpu_j, rss_j, hwm_j))
+def threads(f):
+    r = {}
+    for l in open(base + "/" + f):
+        p, tid, ticks, comm = l.split(None, 3)
+        r[(p, tid)] = (int(ticks), comm.strip())
+    return r
+th0, th1 = threads("threads0"), threads("threads1")
+per = {}
+for k, (ticks, comm) in th1.items():
+    d = ticks - th0.get(k, (0, comm))[0]
+    if d > 0:
+        per.setdefault(k[0], []).append((d, comm))
+print("  threads in the window (ticks of 10 ms, /proc/PID/task/*/stat; threads with none left out):")
+for n in jvms:
+    ts = sorted(per.get(n, []), reverse=True)
+    print("    %-10s %4d: %s" % (n, sum(d for d, _ in ts), ", ".join("%s %d" % (c, d) for d, c in ts[:8])))
 def disk(f):
     return {l.split()[0]: [int(x) for x in l.split()[1:]] for l in open(base + "/" + f)}
 d0, dm, d1 = disk("disk0"), disk("diskm"), disk("disk1")

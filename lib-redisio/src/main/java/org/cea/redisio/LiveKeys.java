@@ -10,6 +10,12 @@ public final class LiveKeys {
     public static final String TS_SUFFIX = ":ts";
     /** Channel on which changed readings are published as JSON. */
     public static final String CHANNEL = "sensor:updates";
+    /**
+     * Channel on which the changed readings of one live-state write (one worker read) are published
+     * together, as a JSON array of the {@link #CHANNEL} objects (additive, issue 20: one message and
+     * one wake-up of each subscriber per batch instead of per reading).
+     */
+    public static final String BATCH_CHANNEL = "sensor:updates:batch";
     /** Live keys expire this long after the reading was taken, milliseconds. */
     public static final long TTL_MS = 10_000;
     /**

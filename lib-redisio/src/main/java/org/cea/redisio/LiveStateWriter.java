@@ -16,8 +16,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Writes live state: {@code sensor:<name>} and {@code sensor:<name>:ts}, both expiring
- * {@link LiveKeys#TTL_MS} after the reading was taken ({@code SET PXAT}), then publishes each
- * changed reading on {@link LiveKeys#CHANNEL} as {@code {"name","value","unit","ts"}}.
+ * {@link LiveKeys#TTL_MS} after the reading was taken ({@code SET PXAT}), then publishes the
+ * changed readings of the call together on {@link LiveKeys#BATCH_CHANNEL} as one JSON array, and
+ * each on {@link LiveKeys#CHANNEL} as {@code {"name","value","unit","ts"}} while that channel has
+ * subscribers.
  *
  * <p>All of a batch goes to Redis in one server-side script (one round trip, atomic). The script
  * compares with the stored {@code :ts} and writes only a strictly newer reading, so a key never
@@ -30,23 +32,30 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 public final class LiveStateWriter {
     /**
      * KEYS: value/ts key pairs. ARGV: ttl ms, channel, the "from the future" limit (now + skew, Unix
-     * ms), then value, ts, json per pair. Returns the changed indexes.
+     * ms), the batch channel, then value, ts, json per pair. Returns the changed indexes. The
+     * per-reading channel is published only while it has subscribers (one PUBSUB NUMSUB per call
+     * instead of a PUBLISH per reading when none listens); the batch channel gets one JSON array of
+     * the changed readings, in key order, when any changed.
      */
     static final String SCRIPT = String.join("\n",
             "local ttl = tonumber(ARGV[1])",
             "local future = tonumber(ARGV[3])",
+            "local each = redis.call('PUBSUB', 'NUMSUB', ARGV[2])[2] > 0",
             "local changed = {}",
+            "local json = {}",
             "for i = 1, #KEYS, 2 do",
-            "  local a = (i - 1) / 2 * 3 + 4",
+            "  local a = (i - 1) / 2 * 3 + 5",
             "  local ts = tonumber(ARGV[a + 1])",
             "  local cur = redis.call('GET', KEYS[i + 1])",
             "  if (not cur) or tonumber(cur) < ts or tonumber(cur) > future then",
             "    redis.call('SET', KEYS[i], ARGV[a], 'PXAT', ts + ttl)",
             "    redis.call('SET', KEYS[i + 1], ARGV[a + 1], 'PXAT', ts + ttl)",
-            "    redis.call('PUBLISH', ARGV[2], ARGV[a + 2])",
+            "    if each then redis.call('PUBLISH', ARGV[2], ARGV[a + 2]) end",
             "    changed[#changed + 1] = (i + 1) / 2",
+            "    json[#json + 1] = ARGV[a + 2]",
             "  end",
             "end",
+            "if #json > 0 then redis.call('PUBLISH', ARGV[4], '[' .. table.concat(json, ',') .. ']') end",
             "return changed");
 
     private final UnifiedJedis jedis;
@@ -64,7 +73,8 @@ public final class LiveStateWriter {
 
     /**
      * Writes the newest reading per sensor of {@code updates} (older ones in the same call are
-     * dropped; of readings with the same millisecond the last one wins) and publishes those that changed a key.
+     * dropped; of readings with the same millisecond the last one wins) and publishes those that changed a key
+     * (one message on {@link LiveKeys#BATCH_CHANNEL}; one each on {@link LiveKeys#CHANNEL} while it has subscribers).
      *
      * @return the readings that were newer than the stored ones and were published
      * @throws RedisUnavailableException when Redis cannot be reached
@@ -87,10 +97,11 @@ public final class LiveStateWriter {
         }
         List<LiveUpdate> batch = new ArrayList<>(newest.values());
         List<String> keys = new ArrayList<>(batch.size() * 2);
-        List<String> args = new ArrayList<>(batch.size() * 3 + 2);
+        List<String> args = new ArrayList<>(batch.size() * 3 + 4);
         args.add(Long.toString(LiveKeys.TTL_MS));
         args.add(LiveKeys.CHANNEL);
         args.add(Long.toString(wallClockMillis.getAsLong() + LiveKeys.CLOCK_SKEW_MS));
+        args.add(LiveKeys.BATCH_CHANNEL);
         for (LiveUpdate u : batch) {
             keys.add(LiveKeys.valueKey(u.sensor()));
             keys.add(LiveKeys.tsKey(u.sensor()));

@@ -1,9 +1,12 @@
 package org.cea.redisio;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -13,7 +16,9 @@ import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Subscribes to {@link LiveKeys#CHANNEL} and hands each update to a listener. Owns one dedicated
+ * Subscribes to {@link LiveKeys#CHANNEL} and hands each update to a listener, or, made by
+ * {@link #batches}, to {@link LiveKeys#BATCH_CHANNEL} and hands each batch to it (one wake-up per
+ * worker read instead of one per reading: issue 20). Owns one dedicated
  * connection and no thread: {@link #run()} blocks the caller's thread until {@link #close()} is
  * called from another thread, or throws {@link RedisUnavailableException} when the connection is
  * lost (create a new subscriber to reconnect, with backoff). A subscription blocks reading with no
@@ -26,7 +31,11 @@ public final class LiveSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSubscriber.class);
 
     private final RedisConfig config;
+    private final String channel;
+    /** The listener of a per-reading subscriber, or null. */
     private final Consumer<LiveUpdate> listener;
+    /** The listener of a {@link #batches} subscriber, or null. */
+    private final Consumer<List<LiveUpdate>> batchListener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final PubSub pubSub = new PubSub();
@@ -40,8 +49,46 @@ public final class LiveSubscriber implements AutoCloseable {
      * @param listener called on the {@link #run()} thread for each update; must not block for long
      */
     public LiveSubscriber(RedisConfig config, Consumer<LiveUpdate> listener) {
+        this(config, LiveKeys.CHANNEL, listener, null);
+    }
+
+    private LiveSubscriber(RedisConfig config, String channel, Consumer<LiveUpdate> listener,
+                           Consumer<List<LiveUpdate>> batchListener) {
         this.config = config;
+        this.channel = channel;
         this.listener = listener;
+        this.batchListener = batchListener;
+    }
+
+    /**
+     * A subscriber to {@link LiveKeys#BATCH_CHANNEL}: the changed readings of one live-state write
+     * at a time. A message that is not a JSON array of updates is counted and skipped whole.
+     *
+     * @param config   where to connect (its socket timeout is not used: a subscription waits indefinitely)
+     * @param listener called on the {@link #run()} thread for each batch (not empty); must not block for long
+     * @return a subscriber; {@link #run()} it on a thread of the caller's
+     */
+    public static LiveSubscriber batches(RedisConfig config, Consumer<List<LiveUpdate>> listener) {
+        return new LiveSubscriber(config, LiveKeys.BATCH_CHANNEL, null, listener);
+    }
+
+    /** One message, on the {@link #run()} thread. */
+    private void dispatch(String message) {
+        if (batchListener != null) {
+            List<LiveUpdate> batch = parseBatch(message);
+            if (batch != null) {
+                batchListener.accept(batch);
+                return;
+            }
+        } else {
+            LiveUpdate u = parse(message);
+            if (u != null) {
+                listener.accept(u);
+                return;
+            }
+        }
+        badMessages++;
+        LOG.debug("skipping a message on {} that is not an update: {}", channel, message);
     }
 
     /**
@@ -59,10 +106,10 @@ public final class LiveSubscriber implements AutoCloseable {
             if (closed.get()) {
                 return;
             }
-            j.subscribe(pubSub, LiveKeys.CHANNEL);
+            j.subscribe(pubSub, channel);
         } catch (JedisException e) {
             if (!closed.get()) {
-                throw new RedisUnavailableException("subscription to " + LiveKeys.CHANNEL + " on "
+                throw new RedisUnavailableException("subscription to " + channel + " on "
                         + config.maskedUrl() + " lost: " + e.getMessage(), e);
             }
         } finally {
@@ -90,7 +137,7 @@ public final class LiveSubscriber implements AutoCloseable {
         }
         long silentMs = (System.nanoTime() - lastHeardNanos) / 1_000_000L;
         if (silentMs >= silenceMs) {
-            LOG.warn("no reply on the {} subscription to {} for {} ms: closing it to reconnect", LiveKeys.CHANNEL,
+            LOG.warn("no reply on the {} subscription to {} for {} ms: closing it to reconnect", channel,
                     config.maskedUrl(), silentMs);
             dropConnection();
             return false;
@@ -127,7 +174,36 @@ public final class LiveSubscriber implements AutoCloseable {
     /** Parses one message; null when it is not a valid update. */
     static LiveUpdate parse(String message) {
         try {
+            return update(JsonParser.parseString(message));
+        } catch (JsonParseException e) {
+            return null;
+        }
+    }
+
+    /** Parses one batch message; null when it is not a non-empty JSON array of valid updates. */
+    static List<LiveUpdate> parseBatch(String message) {
+        try {
             JsonElement e = JsonParser.parseString(message);
+            if (!e.isJsonArray() || e.getAsJsonArray().isEmpty()) {
+                return null;
+            }
+            JsonArray a = e.getAsJsonArray();
+            List<LiveUpdate> out = new ArrayList<>(a.size());
+            for (JsonElement x : a) {
+                LiveUpdate u = update(x);
+                if (u == null) {
+                    return null;
+                }
+                out.add(u);
+            }
+            return out;
+        } catch (JsonParseException e) {
+            return null;
+        }
+    }
+
+    private static LiveUpdate update(JsonElement e) {
+        try {
             if (!e.isJsonObject()) {
                 return null;
             }
@@ -138,8 +214,7 @@ public final class LiveSubscriber implements AutoCloseable {
             String unit = o.has("unit") && !o.get("unit").isJsonNull() ? o.get("unit").getAsString() : "";
             return new LiveUpdate(o.get("name").getAsString(), o.get("value").getAsDouble(), unit,
                     o.get("ts").getAsLong());
-        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException
-                 | IllegalArgumentException e) {
+        } catch (IllegalStateException | UnsupportedOperationException | IllegalArgumentException ex) {
             // not JSON, wrong shape, or values a LiveUpdate rejects
             return null;
         }
@@ -176,13 +251,7 @@ public final class LiveSubscriber implements AutoCloseable {
         @Override
         public void onMessage(String channel, String message) {
             lastHeardNanos = System.nanoTime();
-            LiveUpdate u = parse(message);
-            if (u == null) {
-                badMessages++;
-                LOG.debug("skipping a message on {} that is not an update: {}", channel, message);
-                return;
-            }
-            listener.accept(u);
+            dispatch(message);
         }
     }
 }

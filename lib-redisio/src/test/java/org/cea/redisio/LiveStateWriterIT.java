@@ -161,6 +161,82 @@ class LiveStateWriterIT {
     }
 
     @Test
+    void batchSubscriberReceivesTheChangedReadingsOfOneWriteInOneMessage() throws Exception {
+        LinkedBlockingQueue<List<LiveUpdate>> got = new LinkedBlockingQueue<>();
+        LiveSubscriber sub = LiveSubscriber.batches(config, got::add);
+        Thread t = new Thread(sub::run, "test-live-batch-subscriber");
+        t.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!sub.isSubscribed() && System.nanoTime() < deadline) {
+                Processes.sleep(10);
+            }
+            assertTrue(sub.isSubscribed());
+            long now = System.currentTimeMillis();
+            String a = sensor("co2_v");
+            String b = sensor("rh_v");
+            LiveStateWriter w = new LiveStateWriter(jedis, System::currentTimeMillis);
+            w.write(List.of(new LiveUpdate(a, 800.0, "ppm", now)));
+            // a is unchanged (a replay), b is new: the second message holds b alone
+            w.write(List.of(new LiveUpdate(a, 800.0, "ppm", now), new LiveUpdate(b, 61.5, "%", now - 1)));
+            // replays only: no message at all
+            w.write(List.of(new LiveUpdate(a, 800.0, "ppm", now)));
+            w.write(List.of(new LiveUpdate(a, 801.0, "ppm", now + 1), new LiveUpdate(b, 62.0, "%", now + 1)));
+            jedis.publish(LiveKeys.BATCH_CHANNEL, "[{\"name\":\"x\"}]");
+            jedis.publish(LiveKeys.BATCH_CHANNEL, "[]");
+            assertEquals(List.of(new LiveUpdate(a, 800.0, "ppm", now)), got.poll(5, TimeUnit.SECONDS));
+            assertEquals(List.of(new LiveUpdate(b, 61.5, "%", now - 1)), got.poll(5, TimeUnit.SECONDS));
+            assertEquals(List.of(new LiveUpdate(a, 801.0, "ppm", now + 1), new LiveUpdate(b, 62.0, "%", now + 1)),
+                    got.poll(5, TimeUnit.SECONDS));
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (sub.badMessages() < 2 && System.nanoTime() < deadline) {
+                Processes.sleep(10);
+            }
+            assertEquals(2, sub.badMessages());
+            assertTrue(got.isEmpty(), "nothing else: " + got);
+        } finally {
+            sub.close();
+            t.join(5_000);
+        }
+        assertTrue(!t.isAlive(), "run() must return after close()");
+    }
+
+    @Test
+    void batchMessageIsAJsonArrayOfTheReadingObjects() throws Exception {
+        // the wire format of the contract (DESIGN.md "Live state"), read with a plain SUBSCRIBE
+        LinkedBlockingQueue<String> raw = new LinkedBlockingQueue<>();
+        redis.clients.jedis.JedisPubSub ps = new redis.clients.jedis.JedisPubSub() {
+            @Override
+            public void onMessage(String channel, String message) {
+                raw.add(message);
+            }
+        };
+        Thread t = new Thread(() -> {
+            try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(config.hostAndPort(), config.clientConfig())) {
+                j.subscribe(ps, LiveKeys.BATCH_CHANNEL);
+            }
+        }, "test-raw-subscriber");
+        t.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!ps.isSubscribed() && System.nanoTime() < deadline) {
+                Processes.sleep(10);
+            }
+            String a = sensor("co2_v");
+            String b = sensor("vpd_v");
+            long ts = System.currentTimeMillis();
+            new LiveStateWriter(jedis, System::currentTimeMillis).write(List.of(
+                    new LiveUpdate(a, 412.0, "ppm", ts), new LiveUpdate(b, 1.25, "kPa", ts)));
+            assertEquals("[{\"name\":\"" + a + "\",\"value\":412.0,\"unit\":\"ppm\",\"ts\":" + ts + "},"
+                    + "{\"name\":\"" + b + "\",\"value\":1.25,\"unit\":\"kPa\",\"ts\":" + ts + "}]",
+                    raw.poll(5, TimeUnit.SECONDS));
+        } finally {
+            ps.unsubscribe();
+            t.join(5_000);
+        }
+    }
+
+    @Test
     void jsonHasNameValueUnitAndTs() {
         assertEquals("{\"name\":\"co2_v\",\"value\":412.5,\"unit\":\"ppm\",\"ts\":1734001123123}",
                 LiveStateWriter.json(new LiveUpdate("co2_v", 412.5, "ppm", 1734001123123L)));

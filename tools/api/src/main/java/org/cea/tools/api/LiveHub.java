@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pushes live values to WebSocket clients. One thread ({@code api-live-subscriber}) runs a
- * lib-redisio {@link LiveSubscriber} on {@code sensor:updates}, reconnecting with capped backoff.
+ * lib-redisio {@link LiveSubscriber} on {@code sensor:updates:batch} (one message per worker read,
+ * not per reading: issue 20), reconnecting with capped backoff.
  * Another thread ({@code api-live-ticker}) re-reads every live key each time a subscription has
  * been (re)established, because pub/sub drops what was published while disconnected, and sends
  * every client a fresh snapshot; it also marks sensors stale as soon as their last reading is older
@@ -115,7 +116,7 @@ final class LiveHub implements AutoCloseable {
         ticker.start();
     }
 
-    /** True while the {@code sensor:updates} subscription is established. */
+    /** True while the {@code sensor:updates:batch} subscription is established. */
     boolean subscribed() {
         return subscribed;
     }
@@ -168,7 +169,7 @@ final class LiveHub implements AutoCloseable {
         RedisConfig cfg = live.config();
         Backoff backoff = new Backoff(100, MAX_BACKOFF_MS);
         while (running.get()) {
-            LiveSubscriber sub = new LiveSubscriber(cfg, this::onUpdate);
+            LiveSubscriber sub = LiveSubscriber.batches(cfg, this::onUpdates);
             snapshotPending = true;
             current = sub;
             if (!running.get()) {
@@ -226,7 +227,7 @@ final class LiveHub implements AutoCloseable {
             metrics.redisReconnect();
             LOG.info("live subscription re-established; fresh snapshot to {} clients", sessions.size());
         } else {
-            LOG.info("subscribed to {} on {}", LiveKeys.CHANNEL, live.config().maskedUrl());
+            LOG.info("subscribed to {} on {}", LiveKeys.BATCH_CHANNEL, live.config().maskedUrl());
         }
         everSubscribed = true;
         subscribed = true;
@@ -243,24 +244,36 @@ final class LiveHub implements AutoCloseable {
         }
     }
 
-    /** One published reading, on the subscriber thread. */
-    private void onUpdate(LiveUpdate u) {
-        SensorInfo info = catalog.sensor(u.sensor()).orElse(null);
-        if (info == null) {
-            LOG.debug("update for unknown sensor '{}' ignored", u.sensor());
-            return;
-        }
+    /**
+     * The readings of one published batch, on the subscriber thread: merged under one lock, and
+     * sent to the clients as one {@code update} message with the rows that were taken.
+     */
+    private void onUpdates(List<LiveUpdate> batch) {
         synchronized (lock) {
-            LiveReading r = new LiveReading(u.sensor(), u.value(), u.tsMillis());
-            if (mergeLocked(r)) {
-                announcedStale.remove(r.name());
-                if (sessions.isEmpty()) {
-                    // no client: no message to build (the band lookup and JSON were most of an idle
-                    // can-api's CPU at facility load, 26 readings/s)
-                    return;
+            long now = clock.millis();
+            List<Map<String, Object>> rows = null;
+            for (LiveUpdate u : batch) {
+                SensorInfo info = catalog.sensor(u.sensor()).orElse(null);
+                if (info == null) {
+                    LOG.debug("update for unknown sensor '{}' ignored", u.sensor());
+                    continue;
                 }
-                long now = clock.millis();
-                broadcast(Json.write(Json.obj("type", "update", "ts", now, "readings", List.of(view(info, r, now)))));
+                LiveReading r = new LiveReading(u.sensor(), u.value(), u.tsMillis());
+                if (!mergeLocked(r)) {
+                    continue;
+                }
+                announcedStale.remove(r.name());
+                // no client: no row to build (the band lookup and JSON were most of an idle
+                // can-api's CPU at facility load, 26 readings/s)
+                if (!sessions.isEmpty()) {
+                    if (rows == null) {
+                        rows = new ArrayList<>(batch.size());
+                    }
+                    rows.add(view(info, r, now));
+                }
+            }
+            if (rows != null) {
+                broadcast(Json.write(Json.obj("type", "update", "ts", now, "readings", rows)));
             }
         }
     }

@@ -46,7 +46,8 @@ import redis.clients.jedis.JedisPooled;
  * feeds the {@link AlertEngine} (live readings as they are published, every rule each evaluation
  * period), applies acknowledgements, records transitions ({@code alerts:events} + {@code alerts:active}
  * in one MULTI/EXEC, or {@link OfflineEvents} while Redis is down) and publishes commands;
- * {@code automation-live} subscribes to {@code sensor:updates}; {@code automation-raw} tails
+ * {@code automation-live} subscribes to {@code sensor:updates:batch} (one message per worker read,
+ * which wakes {@code automation-eval} once for all its readings); {@code automation-raw} tails
  * {@code can:raw} into a {@link FrameWatch}; one {@code automation-notify-<name>} per notifier;
  * {@code automation-history} copies events into the database. On start it takes over
  * {@code alerts:active}, so a restart neither repeats nor forgets an alert.
@@ -62,7 +63,8 @@ final class AutomationService implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AutomationMetrics metrics = new AutomationMetrics();
     private final OfflineEvents offline = new OfflineEvents();
-    private final BlockingQueue<LiveValue> readings = new LinkedBlockingQueue<>(100_000);
+    /** Published batches of readings; each wakes {@code automation-eval} once. */
+    private final BlockingQueue<List<LiveValue>> readings = new LinkedBlockingQueue<>(10_000);
     private final FrameWatch frames;
     private final AlertEngine engine;
     private final ActuatorController actuators;
@@ -194,12 +196,12 @@ final class AutomationService implements AutoCloseable {
         long next = System.currentTimeMillis();
         while (running.get()) {
             long wait = next - System.currentTimeMillis();
-            List<LiveValue> batch = new ArrayList<>();
+            List<List<LiveValue>> batches = new ArrayList<>();
             try {
-                LiveValue v = wait > 0 ? readings.poll(wait, TimeUnit.MILLISECONDS) : readings.poll();
+                List<LiveValue> v = wait > 0 ? readings.poll(wait, TimeUnit.MILLISECONDS) : readings.poll();
                 if (v != null) {
-                    batch.add(v);
-                    readings.drainTo(batch);
+                    batches.add(v);
+                    readings.drainTo(batches);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -207,10 +209,12 @@ final class AutomationService implements AutoCloseable {
             }
             List<AlertEvents.Event> out = new ArrayList<>();
             List<CommandIntent> intents = new ArrayList<>();
-            for (LiveValue v : batch) {
-                AlertEngine.Result r = engine.onReading(v);
-                out.addAll(r.events());
-                intents.addAll(r.intents());
+            for (List<LiveValue> batch : batches) {
+                for (LiveValue v : batch) {
+                    AlertEngine.Result r = engine.onReading(v);
+                    out.addAll(r.events());
+                    intents.addAll(r.intents());
+                }
             }
             Map<String, LiveValue> live = Map.of();
             if (System.currentTimeMillis() >= next) {
@@ -371,8 +375,12 @@ final class AutomationService implements AutoCloseable {
     private void liveLoop() {
         org.cea.redisio.Backoff backoff = new org.cea.redisio.Backoff(100, 5_000);
         while (running.get()) {
-            LiveSubscriber sub = new LiveSubscriber(settings.redis(), u -> {
-                if (!readings.offer(new LiveValue(u.sensor(), u.value(), u.tsMillis()))) {
+            LiveSubscriber sub = LiveSubscriber.batches(settings.redis(), batch -> {
+                List<LiveValue> values = new ArrayList<>(batch.size());
+                for (org.cea.redisio.LiveUpdate u : batch) {
+                    values.add(new LiveValue(u.sensor(), u.value(), u.tsMillis()));
+                }
+                if (!readings.offer(values)) {
                     LOG.warn("reading queue full; the next evaluation reads every live key");
                 }
             });

@@ -15,7 +15,8 @@ import redis.clients.jedis.JedisPooled;
  * Bench helper (scripts/bench-worker.sh): facility load (4 nodes, each message type once a
  * second: 15 frames/s) written to {@code can:raw} stamped with the time of writing (the
  * scanner's reception time), and the time from that stamp to the live update arriving on
- * {@code sensor:updates} (published in the same script that sets the live key). One second of
+ * {@code sensor:updates:batch}, the channel can-api and cea-automation read (published in the same
+ * script that sets the live key), one sample per reading. One second of
  * frames before the measured window warms the probe's own connection and code paths.
  *
  * <p>Usage: {@code LiveLatencyProbe REDIS_URL SECONDS}. Prints {@code samples=N p50_ms= p99_ms= max_ms=}.
@@ -29,10 +30,13 @@ public final class LiveLatencyProbe {
         int seconds = Integer.parseInt(args[1]);
         ConcurrentLinkedQueue<Double> samples = new ConcurrentLinkedQueue<>();
         ConcurrentHashMap<Long, Long> sentNanos = new ConcurrentHashMap<>();
-        LiveSubscriber sub = new LiveSubscriber(rc, (LiveUpdate u) -> {
-            Long sent = sentNanos.get(u.tsMillis());
-            if (sent != null) {
-                samples.add((System.nanoTime() - sent) / 1e6);
+        LiveSubscriber sub = LiveSubscriber.batches(rc, (List<LiveUpdate> batch) -> {
+            long now = System.nanoTime();
+            for (LiveUpdate u : batch) {
+                Long sent = sentNanos.get(u.tsMillis());
+                if (sent != null) {
+                    samples.add((now - sent) / 1e6);
+                }
             }
         });
         Thread t = new Thread(sub::run, "probe-subscriber");
