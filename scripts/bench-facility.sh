@@ -20,7 +20,7 @@
 # (conservative: production checkpoints every 15 min, the window counts one per 90 s; the figure
 # before that CHECKPOINT is printed too). Frames = rows added to can_messages in the window.
 # Per process: CPU % of one core (utime+stime deltas from /proc/PID/stat; per thread of our JVMs too, from
-# /proc/PID/task/*/stat), RSS at the end and peak
+# /proc/PID/task/*/stat), RSS at the end and peak and its file-backed part (RssFile)
 # (VmRSS, VmHWM; PostgreSQL: PSS summed over its processes), write_bytes (/proc/PID/io: what the
 # process dirtied, not what reached the device), log lines per minute (what journald would take).
 # Then BENCH_FACILITY_FSYNC_SECONDS (15 s) with strace -f -c attached to each process (outside the
@@ -189,12 +189,13 @@ for a in sys.argv[2:]:
                         ticks, wb, rss = ticks + stat(k), wb + io(k), rss + pss(k)
                 except (OSError, IndexError):
                     pass  # a backend that ended meanwhile
-            hwm = rss
+            hwm, rss_file = rss, 0
         else:
             ticks, wb, rss, hwm = stat(pid), io(pid), status(pid, "VmRSS"), status(pid, "VmHWM")
+            rss_file = status(pid, "RssFile")
     except (OSError, IndexError):
-        ticks = wb = rss = hwm = -1
-    out.write("%s %d %d %d %d\n" % (name, ticks, wb, rss, hwm))
+        ticks = wb = rss = hwm = rss_file = -1
+    out.write("%s %d %d %d %d %d\n" % (name, ticks, wb, rss, hwm, rss_file))
 PY
 }
 # threads FILE: per thread of our JVMs "process tid ticks name" (/proc/PID/task/*/stat), to say
@@ -365,8 +366,8 @@ l0, l1 = read(base + "/lines0"), read(base + "/lines1")
 jvms = ("scanner", "worker", "api", "automation")
 print("  frames received in the window: %d in %.1f s = %.2f frames/s (can_messages rows stamped in the window; rows"
       " committed in it: %d, legacy SQLite +%d)" % (frames, dt, frames / dt, rows1 - rows0, leg1 - leg0))
-print("  %-11s %8s %9s %9s %14s %11s %13s %9s" % ("process", "CPU %", "RSS MB", "peak MB", "write_bytes/s", "B/frame",
-      "log lines/min", "log B/min"))
+print("  %-11s %8s %9s %9s %8s %14s %11s %13s %9s" % ("process", "CPU %", "RSS MB", "peak MB", "file MB", "write_bytes/s",
+      "B/frame", "log lines/min", "log B/min"))
 cpu_j = rss_j = hwm_j = 0.0
 for n in ("scanner", "worker", "api", "automation", "redis", "postgres"):
     ticks = s1[n][0] - s0[n][0]
@@ -377,9 +378,11 @@ for n in ("scanner", "worker", "api", "automation", "redis", "postgres"):
         cpu_j += cpu; rss_j += rss; hwm_j += hwm
     lines = (l1[n][0] - l0[n][0]) * 60.0 / dt
     logb = (l1[n][1] - l0[n][1]) * 60.0 / dt
-    print("  %-11s %7.2f%% %9.1f %9.1f %14.0f %11.0f %13.1f %9.0f" % (n + (" (PSS)" if n == "postgres" else ""), cpu, rss,
-          hwm if n != "postgres" else float("nan"), wb / dt, wb / max(frames, 1), lines, logb))
-print("  %-11s %7.2f%% %9.1f %9.1f" % ("our JVMs", cpu_j, rss_j, hwm_j))
+    print("  %-11s %7.2f%% %9.1f %9.1f %8.1f %14.0f %11.0f %13.1f %9.0f" % (n + (" (PSS)" if n == "postgres" else ""), cpu,
+          rss, hwm if n != "postgres" else float("nan"), s1[n][4] / 1024.0, wb / dt, wb / max(frames, 1), lines, logb))
+print("  %-11s %7.2f%% %9.1f %9.1f %8.1f" % ("our JVMs", cpu_j, rss_j, hwm_j, sum(s1[n][4] for n in jvms) / 1024.0))
+print("  (file MB: RssFile, the mapped libjvm, jars and class-data archives: page cache, counted in the RSS of every"
+      " JVM that maps it)")
 def threads(f):
     r = {}
     for l in open(base + "/" + f):

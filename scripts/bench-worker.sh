@@ -91,8 +91,11 @@ feed_and_drain "$warm"
 warm_rows=$(psql_count)
 echo "  feeder: $feed; worker cold: $(python3 -c "print(round($warm_rows/($t1-$t0)))") frames/s end to end"
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$wpid/stat"; }
 echo "phase 1: $rate frames/s for $secs s"
+ticks0=$(cpu_ticks)
 feed_and_drain "$secs"
+ticks1=$(cpu_ticks)
 echo "  feeder: $feed"
 rows=$(( $(psql_count) - warm_rows ))
 e2e=$(python3 -c "print(round($rows/($t1-$t0)))")
@@ -110,6 +113,9 @@ kill -TERM "$wpid"; wait "$wpid" || true
 
 echo "RESULT worker_e2e_frames_per_s=$e2e rows=$rows fed=$fed offered_rate=$rate max_lag=$max_lag lag_at_end_of_feed=$final_lag (target >= 30000/s, lag bounded)"
 echo "RESULT live_latency_p99_ms=$p99 ($lat) (target < 10 ms)"
+# CPU per frame in phase 1: on a busy host the rate is set by what the other processes leave, the
+# worker's CPU time per frame much less so (JVM flags compared by it: README "JVM flags")
+echo "  worker CPU in phase 1: $(( (ticks1 - ticks0) * 1000 / $(getconf CLK_TCK) )) ms for $rows frames = $(python3 -c "print(round(($ticks1-$ticks0)*1e9/$(getconf CLK_TCK)/max($rows,1)))") ns per frame"
 echo "RESULT worker_rss_mb=$((rss / 1024)) peak_rss_mb=$((hwm / 1024)) peak_after_phase1_mb=$((hwm1 / 1024)) (target <= 128 MB)"
 echo "worker status lines (phase 1 then phase 2):"
 grep -E "processed=" "$tmp/worker.log" | cut -c1-400 | tail -60 > /tmp/worker-status.txt; grep -E 'processed=' "$tmp/worker.log" | sed -n '1~4p' | tail -8
