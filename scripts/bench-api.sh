@@ -466,7 +466,8 @@ fi
 # 4. The 1-year daily summary (/api/summaries, day and night of 365 days of one sensor at 1 Hz) on
 # PostgreSQL: $BENCH_SUMMARY_DB_URL (jdbc:postgresql://host:port/db?user=..&password=..), else a
 # private cluster (TimescaleDB preloaded where installed, as test-support's PostgresCluster does).
-# BENCH_SUMMARY=0 skips it (the seed of 31.6 M rows takes minutes).
+# BENCH_SUMMARY=0 skips it (the seed of 31.6 M rows takes minutes); BENCH_SUMMARY_SEED=0 with
+# BENCH_SUMMARY_DB_URL times the year an earlier run seeded there (its last hours missing).
 if [ "${BENCH_SUMMARY:-1}" = 1 ]; then
   sum_url=${BENCH_SUMMARY_DB_URL:-}
   if [ -z "$sum_url" ]; then
@@ -482,7 +483,11 @@ if [ "${BENCH_SUMMARY:-1}" = 1 ]; then
     sum_url="jdbc:postgresql://127.0.0.1:$pg_port/cea_bench?user=postgres"
   fi
   load schema "$sum_url"
-  load yearseed "$sum_url"
+  if [ "${BENCH_SUMMARY_SEED:-1}" = 1 ]; then
+    load yearseed "$sum_url"
+  else
+    echo "BENCH_SUMMARY_SEED=0: using the year already in $sum_url (seeded by an earlier run)"
+  fi
   sum_port=$(free_port)
   bin/can-api --listen "127.0.0.1:$sum_port" --redis-url "redis://127.0.0.1:$redis_port" --db-url "$sum_url" \
     >"$tmp/api-summary.log" 2>&1 &
