@@ -39,18 +39,6 @@ class PlainRollupIT {
         }
     }
 
-    private static List<SummaryWindow> dayNight(ZoneId zone, LocalDate first, int days, LocalTime on, LocalTime off) {
-        List<SummaryWindow> out = new ArrayList<>();
-        for (LocalDate d = first; d.isBefore(first.plusDays(days)); d = d.plusDays(1)) {
-            Instant a = d.atTime(on).atZone(zone).toInstant();
-            Instant b = d.atTime(off).atZone(zone).toInstant();
-            Instant next = d.plusDays(1).atTime(on).atZone(zone).toInstant();
-            out.add(new SummaryWindow(a, b, 0.8, 1.6));
-            out.add(new SummaryWindow(b, next, 0.4, 1.2));
-        }
-        return out;
-    }
-
     /** Rollup rows that differ from a GROUP BY of the raw rows (bucket in UTC), both directions. */
     private static long rollupDiff(String db, String unit) {
         String raw = "SELECT sensor, date_trunc('" + unit + "', time, 'UTC'), count(*), min(value), max(value),"
@@ -80,8 +68,8 @@ class PlainRollupIT {
             ZoneId ams = ZoneId.of("Europe/Amsterdam");
             ZoneId kol = ZoneId.of("Asia/Kolkata");
             LocalDate first = LocalDate.ofInstant(Times.instant(start), ams).plusDays(1);
-            List<SummaryWindow> windows = new ArrayList<>(dayNight(ams, first, 11, LocalTime.of(5, 0), LocalTime.of(23, 0)));
-            windows.addAll(dayNight(kol, first, 11, LocalTime.of(6, 20), LocalTime.of(18, 45)));
+            List<SummaryWindow> windows = new ArrayList<>(TimescaleSummariesIT.dayNight(ams, first, 11, LocalTime.of(5, 0), LocalTime.of(23, 0)));
+            windows.addAll(TimescaleSummariesIT.dayNight(kol, first, 11, LocalTime.of(6, 20), LocalTime.of(18, 45)));
             windows.add(new SummaryWindow(Times.instant(start + 3 * Buckets.DAY), Times.instant(start + 9 * Buckets.DAY + 17),
                     null, null));
             windows.add(new SummaryWindow(Times.instant(start - 2 * Buckets.DAY), Times.instant(start - Buckets.DAY), 0.8, 1.6));
@@ -183,7 +171,7 @@ class PlainRollupIT {
             pg.psql(db, "DROP TABLE sensor_readings_rollup_1m, sensor_readings_rollup_1h;"
                     + " DROP TRIGGER sensor_rollup_insert ON sensor_readings; DROP TRIGGER sensor_rollup_delete ON sensor_readings;"
                     + " DROP TRIGGER sensor_rollup_update ON sensor_readings; DROP TRIGGER sensor_rollup_truncate ON sensor_readings");
-            List<SummaryWindow> windows = dayNight(ZoneId.of("Europe/Amsterdam"),
+            List<SummaryWindow> windows = TimescaleSummariesIT.dayNight(ZoneId.of("Europe/Amsterdam"),
                     LocalDate.ofInstant(Times.instant(start), ZoneId.of("Europe/Amsterdam")).plusDays(1), 2,
                     LocalTime.of(5, 20), LocalTime.of(23, 40));
             try (Store old = Store.open(pg.url(db))) {

@@ -65,7 +65,7 @@ class TimescaleSummariesIT {
         store.writeBatch(List.of(), batch);
     }
 
-    private static List<SummaryWindow> dayNight(ZoneId zone, LocalDate first, int days, LocalTime on, LocalTime off) {
+    static List<SummaryWindow> dayNight(ZoneId zone, LocalDate first, int days, LocalTime on, LocalTime off) {
         List<SummaryWindow> out = new ArrayList<>();
         for (LocalDate d = first; d.isBefore(first.plusDays(days)); d = d.plusDays(1)) {
             Instant a = d.atTime(on).atZone(zone).toInstant();
