@@ -122,7 +122,10 @@ class ParallelRunIT {
             long frames = count(legacy, "");
             long minutes = (end / 60_000 + 1) - start / 60_000;
             assertTrue(summary.matches("can-consistency: EQUAL .*: " + minutes + " minutes compared, 0 differ, 0 open;"
-                    + " legacy " + frames + " rows, database " + frames + " rows; .*"), summary);
+                    + " legacy " + frames + " rows, database " + frames + " rows; .*"), summary + " (expected " + minutes
+                    + " minutes and " + frames + " legacy rows in all; start " + start + ", end " + end + " ms; legacy rows"
+                    + " outside the window: " + count(legacy, " WHERE timestamp < " + start / 60_000 * 60 + " OR timestamp >= "
+                    + (end / 60_000 + 1) * 60) + ")");
             assertTrue(minutes >= 3, summary);
         } finally {
             Processes.deleteTree(dir);
