@@ -37,8 +37,8 @@ GRANT SELECT, INSERT ON alert_events TO cea_writer;
 GRANT USAGE, SELECT ON SEQUENCE alert_events_id_seq TO cea_writer;
 GRANT SELECT ON alert_events TO cea_reader;
 -- the rollup tables exist only on plain PostgreSQL (kept by the owner's triggers: the writer needs
--- no privilege on them)
-SELECT format('GRANT SELECT ON %I TO cea_reader', v)
+-- no write privilege on them; it reads them for the nightly backup, bin/cea-backup's pg_dump)
+SELECT format('GRANT SELECT ON %I TO cea_writer, cea_reader', v)
   FROM unnest(ARRAY['sensor_readings_rollup_1m', 'sensor_readings_rollup_1h']) AS v
  WHERE to_regclass(v) IS NOT NULL \gexec
 -- the continuous aggregates exist only with TimescaleDB (community license)
