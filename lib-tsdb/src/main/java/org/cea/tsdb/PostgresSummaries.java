@@ -26,8 +26,11 @@ import java.util.Map;
  * minute aggregate the same way (where that is materialised and valid), as are the whole minutes of
  * the window's partial hours (a lights-on time not on the hour, a zone offset not whole hours) and
  * of hours the hourly aggregate cannot answer; only straddling or unmaterialised minutes and
- * sub-minute edges are read from raw rows. All raw pieces of all windows go in one statement, one index
- * range scan of {@code (sensor, time)} each.
+ * sub-minute edges are read from raw rows, one index range scan of {@code (sensor, time)} each. Two
+ * statements carry all windows: the minutes with their straddling minutes' raw rows
+ * ({@link Aggregates#minuteStatement}, summed on the server, so no minute row travels to the client:
+ * that transfer and its per-minute bookkeeping were a third of a 1-year summary's time), then the
+ * other raw pieces ({@link #RAW}).
  */
 final class PostgresSummaries {
     /**
@@ -58,19 +61,31 @@ final class PostgresSummaries {
         }
 
         /**
-         * The minute rows of the given intervals (straddling hours, the whole minutes of partial
-         * hours): one index range scan per interval, parameterised through LATERAL ({@code OFFSET 0}
-         * keeps the planner from flattening it). A plain range join ({@code m.bucket >= h.s AND
-         * m.bucket < h.s + 1 hour}) against TimescaleDB's view (a UNION ALL with the real-time part)
-         * was planned as a nested loop over the whole materialised view per hour, quadratic in the
-         * range: 190-260 s for a year of 1 Hz; this form 103 ms for its 1 267 straddling night
-         * hours, a hash join on {@code time_bucket} 247 ms (EXPLAIN ANALYZE).
+         * The pieces' (window index, from, to, band min, band max: whole minutes the minute
+         * relation holds exactly) totals in {@link #RAW}'s columns: the minutes wholly inside or
+         * outside the band from the minute relation, summed per window on the server, and the
+         * minutes that straddle a band limit from their raw rows, in the same statement, so no
+         * minute row travels to the client. The minute rows of each piece are one index range scan,
+         * parameterised through LATERAL ({@code OFFSET 0} keeps the planner from flattening it). A
+         * plain range join ({@code m.bucket >= h.s AND m.bucket < h.s + 1 hour}) against
+         * TimescaleDB's view (a UNION ALL with the real-time part) was planned as a nested loop over
+         * the whole materialised view per hour, quadratic in the range: 190-260 s for a year of 1 Hz;
+         * the LATERAL form 103 ms for its 1 267 straddling night hours, a hash join on
+         * {@code time_bucket} 247 ms (EXPLAIN ANALYZE).
          */
-        String minuteQuery() {
-            return "SELECT (extract(epoch FROM m.bucket) * 1000000)::bigint, m.samples,"
-                    + " m.sum_value, m.min_value, m.max_value FROM unnest(?::timestamptz[], ?::timestamptz[]) AS h(a, b)"
+        String minuteStatement() {
+            return "WITH m AS (SELECT p.i, p.bmin, p.bmax, x.bucket, x.samples, x.sum_value, x.min_value, x.max_value,"
+                    + " coalesce(x.min_value >= p.bmin AND x.max_value <= p.bmax, false) AS all_in,"
+                    + " coalesce(x.max_value < p.bmin OR x.min_value > p.bmax, false) AS none_in"
+                    + " FROM unnest(?::int[], ?::timestamptz[], ?::timestamptz[], ?::float8[], ?::float8[]) AS p(i, a, b, bmin, bmax)"
                     + " JOIN LATERAL (SELECT bucket, samples, sum_value, min_value, max_value FROM " + minute
-                    + " WHERE sensor = ? AND bucket >= h.a AND bucket < h.b OFFSET 0) m ON true";
+                    + " WHERE sensor = ? AND bucket >= p.a AND bucket < p.b OFFSET 0) x ON true)"
+                    + " SELECT i, sum(samples)::bigint, min(min_value), sum(sum_value), max(max_value),"
+                    + " coalesce(sum(samples) FILTER (WHERE all_in), 0)::bigint FROM m WHERE all_in OR none_in GROUP BY i"
+                    + " UNION ALL SELECT m.i, count(r.value), min(r.value), sum(r.value), max(r.value),"
+                    + " count(r.value) FILTER (WHERE r.value >= m.bmin AND r.value <= m.bmax) FROM m"
+                    + " JOIN LATERAL (SELECT value FROM sensor_readings WHERE sensor = ? AND time >= m.bucket"
+                    + " AND time < m.bucket + INTERVAL '1 minute') r ON true WHERE NOT (m.all_in OR m.none_in) GROUP BY m.i";
         }
 
         /** The segments of [from, to) whose buckets of {@code relation} may be used. */
@@ -136,7 +151,7 @@ final class PostgresSummaries {
             refine(c, aggs, sensor, windows, straddling, acc, raw);
         }
         if (!raw.isEmpty()) {
-            readRaw(c, sensor, windows, raw, acc);
+            run(c, RAW, 1, sensor, windows, raw, acc);
         }
         List<Summary> out = new ArrayList<>(windows.size());
         for (int i = 0; i < windows.size(); i++) {
@@ -221,13 +236,11 @@ final class PostgresSummaries {
 
     /**
      * The intervals (window index, from, to: straddling hours, whole minutes of raw pieces) minute
-     * by minute from the minute aggregate where it is materialised and valid: a minute wholly in or
-     * out of the band counts from the aggregate, a straddling or untrusted minute becomes a raw
-     * piece. Without the minute aggregate the interval is a raw piece.
+     * by minute from the minute aggregate where it is materialised and valid; the parts it cannot
+     * answer become raw pieces. Without the minute aggregate every interval is a raw piece.
      */
     private static void refine(Connection c, Aggregates aggs, String sensor, List<SummaryWindow> windows,
                                List<long[]> refine, Acc[] acc, List<Object[]> raw) throws SQLException {
-        long m = Buckets.MINUTE;
         if (aggs.minute() == null) {
             for (long[] r : refine) {
                 raw.add(new Object[] {(int) r[0], r[1], r[2]});
@@ -240,74 +253,37 @@ final class PostgresSummaries {
             lo = Math.min(lo, r[1]);
             hi = Math.max(hi, r[2]);
         }
-        List<long[]> trusted = aggs.trusted(c, aggs.minute(), m, lo, hi);
-        Map<Long, double[]> minutes = minutes(c, aggs, sensor, refine);
+        List<long[]> trusted = aggs.trusted(c, aggs.minute(), Buckets.MINUTE, lo, hi);
+        List<Object[]> viaMinutes = new ArrayList<>();
         for (long[] r : refine) {
-            int i = (int) r[0];
-            SummaryWindow w = windows.get(i);
-            double bmin = w.bandMin() == null ? Exports.NO_MIN : w.bandMin();
-            double bmax = w.bandMax() == null ? Exports.NO_MAX : w.bandMax();
-            long pending = -1;   // start of the pending raw piece, or -1
-            for (long t = r[1]; t < r[2]; t += m) {
-                double[] x = covered(trusted, t, t + m) ? minutes.get(t) : null;
-                boolean viaAggregate = covered(trusted, t, t + m) && (x == null || !straddles(x, bmin, bmax));
-                if (!viaAggregate) {
-                    pending = pending < 0 ? t : pending;
-                    continue;
-                }
-                if (pending >= 0) {
-                    raw.add(new Object[] {i, pending, t});
-                    pending = -1;
-                }
-                if (x != null) {
-                    acc[i].add((long) x[0], x[1], x[2], x[3], x[3] < bmin || x[2] > bmax ? 0 : (long) x[0]);
-                }
-            }
-            if (pending >= 0) {
-                raw.add(new Object[] {i, pending, r[2]});
-            }
+            split((int) r[0], r[1], r[2], trusted, viaMinutes, raw);
+        }
+        if (!viaMinutes.isEmpty()) {
+            run(c, aggs.minuteStatement(), 2, sensor, windows, viaMinutes, acc);
         }
     }
 
-    private static boolean covered(List<long[]> segments, long a, long b) {
-        for (long[] s : segments) {
-            if (s[0] <= a && b <= s[1]) {
-                return true;
+    /**
+     * Cuts {@code [a, b)} (whole minutes) at the trusted segments (whole minutes, in order,
+     * disjoint): the parts inside one go to {@code inside}, the rest to {@code outside}.
+     */
+    private static void split(int i, long a, long b, List<long[]> trusted, List<Object[]> inside, List<Object[]> outside) {
+        long cursor = a;
+        for (long[] s : trusted) {
+            long x = Math.max(s[0], cursor);
+            long y = Math.min(s[1], b);
+            if (x >= y) {
+                continue;
             }
-        }
-        return false;
-    }
-
-    /** The minute aggregate's rows of the given intervals (window index, from, to), by bucket start. */
-    private static Map<Long, double[]> minutes(Connection c, Aggregates aggs, String sensor, List<long[]> refine)
-            throws SQLException {
-        java.util.TreeMap<Long, Long> spans = new java.util.TreeMap<>();
-        for (long[] r : refine) {
-            spans.merge(r[1], r[2], Math::max);
-        }
-        OffsetDateTime[] as = new OffsetDateTime[spans.size()];
-        OffsetDateTime[] bs = new OffsetDateTime[spans.size()];
-        int k = 0;
-        for (Map.Entry<Long, Long> e : spans.entrySet()) {
-            as[k] = at(e.getKey());
-            bs[k++] = at(e.getValue());
-        }
-        Map<Long, double[]> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(aggs.minuteQuery())) {
-            Array aa = c.createArrayOf("timestamptz", as);
-            Array ba = c.createArrayOf("timestamptz", bs);
-            ps.setArray(1, aa);
-            ps.setArray(2, ba);
-            ps.setString(3, sensor);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getLong(1), new double[] {rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)});
-                }
+            if (x > cursor) {
+                outside.add(new Object[] {i, cursor, x});
             }
-            aa.free();
-            ba.free();
+            inside.add(new Object[] {i, x, y});
+            cursor = y;
         }
-        return out;
+        if (cursor < b) {
+            outside.add(new Object[] {i, cursor, b});
+        }
     }
 
     /** The aggregate's rows (samples, sum, min, max) by bucket start, inside the trusted segments. */
@@ -330,8 +306,13 @@ final class PostgresSummaries {
         return out;
     }
 
-    private static void readRaw(Connection c, String sensor, List<SummaryWindow> windows, List<Object[]> raw, Acc[] acc)
-            throws SQLException {
+    /**
+     * Runs {@code sql} ({@link #RAW} or {@link Aggregates#minuteStatement}: five arrays, then the
+     * sensor {@code sensorParams} times) over the pieces (window index, from, to) with each window's
+     * band, adding its rows (window index, count, min, sum, max, in-band count) to the windows' totals.
+     */
+    private static void run(Connection c, String sql, int sensorParams, String sensor, List<SummaryWindow> windows,
+                            List<Object[]> raw, Acc[] acc) throws SQLException {
         int n = raw.size();
         Integer[] idx = new Integer[n];
         OffsetDateTime[] a = new OffsetDateTime[n];
@@ -347,13 +328,15 @@ final class PostgresSummaries {
             bmin[k] = w.bandMin() == null ? Exports.NO_MIN : w.bandMin();
             bmax[k] = w.bandMax() == null ? Exports.NO_MAX : w.bandMax();
         }
-        try (PreparedStatement ps = c.prepareStatement(RAW)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             Array[] arrays = {c.createArrayOf("int4", idx), c.createArrayOf("timestamptz", a),
                 c.createArrayOf("timestamptz", b), c.createArrayOf("float8", bmin), c.createArrayOf("float8", bmax)};
             for (int k = 0; k < arrays.length; k++) {
                 ps.setArray(k + 1, arrays[k]);
             }
-            ps.setString(6, sensor);
+            for (int k = 0; k < sensorParams; k++) {
+                ps.setString(6 + k, sensor);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     acc[rs.getInt(1)].add(rs.getLong(2), rs.getDouble(4), rs.getDouble(3), rs.getDouble(5), rs.getLong(6));
