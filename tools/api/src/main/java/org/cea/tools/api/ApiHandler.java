@@ -91,7 +91,7 @@ final class ApiHandler extends Handler.Abstract {
      */
     private boolean export(Request request, Response response, Callback callback, String path, long t0) {
         boolean messages = path.equals(EXPORT_MESSAGES);
-        Endpoints.Export ex;
+        ExportRequest ex;
         org.cea.tsdb.Store store;
         try {
             ex = endpoints.export(params(query(request), messages ? Set.of("from", "to", "format")
