@@ -74,7 +74,7 @@ final class LiveSensors {
 
     private Map<String, Object> row(SensorInfo s, LiveReading r, long now, Set<String> faulted) {
         LiveReading reading = r == null ? LiveReading.absent(s.name()) : r;
-        Map<String, Object> row = LiveHub.view(catalog, s, reading, now, staleAfterMs);
+        Map<String, Object> row = SensorRow.of(catalog, s, reading, now, staleAfterMs);
         LiveReading last = reading.value() != null ? reading : lastSeen(s.name());
         row.put("last_value", last == null ? null : s.round(last.value()));
         row.put("last_ts", last == null ? null : last.tsMillis());
