@@ -59,17 +59,7 @@ final class WebhookNotifier implements Notifier {
 
     @Override
     public void send(Notification n) throws NotifyException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (cfg.webhook().topic() != null) {
-            body.put("topic", cfg.webhook().topic());
-        }
-        body.put("title", n.title());
-        body.put("message", n.body());
-        body.put("priority", n.priority());
-        body.put("tags", List.of("cea", n.alert().severity(), n.event().transition()));
-        body.put("event", n.eventMap());
-        byte[] json = new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(body)
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] json = body(n);
         int s;
         String text;
         try {
@@ -98,6 +88,21 @@ final class WebhookNotifier implements Notifier {
             throw new NotifyException("webhook " + cfg.name() + " " + display + " answered " + s + ": "
                     + (text.length() > 200 ? text.substring(0, 200) + "…" : text), s == 408 || s == 429 || s >= 500, null);
         }
+    }
+
+    /** The JSON posted: topic (when configured), title, message, priority, tags and the event. */
+    private byte[] body(Notification n) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (cfg.webhook().topic() != null) {
+            body.put("topic", cfg.webhook().topic());
+        }
+        body.put("title", n.title());
+        body.put("message", n.body());
+        body.put("priority", n.priority());
+        body.put("tags", List.of("cea", n.alert().severity(), n.event().transition()));
+        body.put("event", n.eventMap());
+        return new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(body)
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The reply body (its first 4 KiB, for a refusal's message), or empty; closing it lets the connection be reused. */

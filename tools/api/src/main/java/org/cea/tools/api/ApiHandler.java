@@ -91,7 +91,7 @@ final class ApiHandler extends Handler.Abstract {
      */
     private boolean export(Request request, Response response, Callback callback, String path, long t0) {
         boolean messages = path.equals(EXPORT_MESSAGES);
-        Endpoints.Export ex;
+        ExportRequest ex;
         org.cea.tsdb.Store store;
         try {
             ex = endpoints.export(params(query(request), messages ? Set.of("from", "to", "format")
@@ -127,12 +127,7 @@ final class ApiHandler extends Handler.Abstract {
         String method = request.getMethod();
         if (path.startsWith(ALERTS_PREFIX) && path.endsWith(ACK_SUFFIX)) {
             route[0] = "/api/alerts/{id}/ack";
-            if (!"POST".equals(method)) {
-                throw new ApiException(405, "method_not_allowed", "acknowledge with POST and a JSON body {\"by\": ..., \"note\": ...}", null);
-            }
-            params(query(request), Set.of());
-            String id = path.substring(ALERTS_PREFIX.length(), path.length() - ACK_SUFFIX.length());
-            return endpoints.alerts().ack(id, body(request));
+            return ack(request, path, method);
         }
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             route[0] = "method_not_allowed";
@@ -144,35 +139,10 @@ final class ApiHandler extends Handler.Abstract {
             return new Reply(200, file.contentType(), file.body(), file.immutable());
         }
         Map<String, List<String>> raw = query(request);
-        switch (path) {
-            case "/health":
-                route[0] = path;
-                return endpoints.health(params(raw, Set.of()));
-            case "/metrics":
-                route[0] = path;
-                params(raw, Set.of());
-                return new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
-                        metrics.render().getBytes(StandardCharsets.UTF_8), false);
-            case "/api/sensors":
-                route[0] = path;
-                return endpoints.sensors(params(raw, Set.of()));
-            case "/api/messages":
-                route[0] = path;
-                return endpoints.messages(params(raw, Set.of("limit", "type", "node", "after_id")));
-            case "/api/alerts":
-                route[0] = path;
-                return endpoints.alerts().active(params(raw, Set.of()));
-            case "/api/alerts/history":
-                route[0] = path;
-                return endpoints.alerts().history(params(raw, Set.of("from", "to", "limit", "alert", "rule", "room")));
-            case "/api/summaries":
-                route[0] = path;
-                return endpoints.summaries(params(raw, Set.of("room", "from", "to", "sensors")));
-            case "/api/stats":
-                route[0] = path;
-                return endpoints.stats(params(raw, Set.of("from", "to")));
-            default:
-                break;
+        route[0] = path;   // a fixed route is its own label; the others set theirs below
+        Reply fixed = fixedRoute(path, raw);
+        if (fixed != null) {
+            return fixed;
         }
         if (path.startsWith("/api/sensors/")) {
             String rest = path.substring("/api/sensors/".length());
@@ -188,6 +158,36 @@ final class ApiHandler extends Handler.Abstract {
         }
         route[0] = "not_found";
         throw ApiException.notFound("no such path: " + path + " (see /api/openapi.json)");
+    }
+
+    /** {@code POST /api/alerts/{id}/ack}. */
+    private Reply ack(Request request, String path, String method) {
+        if (!"POST".equals(method)) {
+            throw new ApiException(405, "method_not_allowed", "acknowledge with POST and a JSON body {\"by\": ..., \"note\": ...}", null);
+        }
+        params(query(request), Set.of());
+        String id = path.substring(ALERTS_PREFIX.length(), path.length() - ACK_SUFFIX.length());
+        return endpoints.alerts().ack(id, body(request));
+    }
+
+    /** The routes without a path parameter; null when {@code path} is none of them. */
+    private Reply fixedRoute(String path, Map<String, List<String>> raw) {
+        return switch (path) {
+            case "/health" -> endpoints.health(params(raw, Set.of()));
+            case "/metrics" -> {
+                params(raw, Set.of());
+                yield new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.render().getBytes(StandardCharsets.UTF_8), false);
+            }
+            case "/api/sensors" -> endpoints.sensors(params(raw, Set.of()));
+            case "/api/messages" -> endpoints.messages(params(raw, Set.of("limit", "type", "node", "after_id")));
+            case "/api/alerts" -> endpoints.alerts().active(params(raw, Set.of()));
+            case "/api/alerts/history" -> endpoints.alerts().history(params(raw, Set.of("from", "to", "limit", "alert",
+                    "rule", "room")));
+            case "/api/summaries" -> endpoints.summaries(params(raw, Set.of("room", "from", "to", "sensors")));
+            case "/api/stats" -> endpoints.stats(params(raw, Set.of("from", "to")));
+            default -> null;
+        };
     }
 
     /**

@@ -8,15 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.cea.redisio.Backoff;
 import org.cea.redisio.LiveKeys;
 import org.cea.redisio.LiveSubscriber;
 import org.cea.redisio.LiveUpdate;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.RedisIoException;
-import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +31,8 @@ import org.slf4j.LoggerFactory;
  * readings), {@code stale} (names that just went stale), {@code status} (Redis subscription lost),
  * {@code heartbeat}. All sends happen under one lock, so each client sees them in order.
  *
- * <p>Sends are asynchronous; what a client has not taken yet waits in Jetty's queue for it. A client
- * with more than {@link #MAX_PENDING_CHARS} characters or {@link #MAX_PENDING_MESSAGES} messages
- * unsent (one that stopped reading, or a link far too slow for the feed) is disconnected at once,
- * logged once with its address, and counted ({@link #slowDrops()}, {@code /health}, {@code /metrics}),
- * so a few hundred stalled clients cost at most a few MB instead of growing the heap without bound.
+ * <p>The clients and what is queued for each are {@link LiveClients}: one that does not read what it
+ * is sent is disconnected and counted ({@link #slowDrops()}, {@code /health}, {@code /metrics}).
  */
 final class LiveHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
@@ -50,23 +44,13 @@ final class LiveHub implements AutoCloseable {
      * the worker publishes every second at facility load, and a PING goes out after a third of it.
      */
     private static final long SUBSCRIPTION_SILENCE_MS = 6_000;
-    /**
-     * Most characters queued for one client before it is dropped: 64 Ki, about 6 snapshots of the
-     * facility's 27 sensors, or 5-10 s of updates at facility load (~30 readings/s of ~250 chars).
-     */
-    static final long MAX_PENDING_CHARS = 64 * 1024;
-    /** Most messages queued for one client before it is dropped (Jetty's own limit is above it). */
-    static final int MAX_PENDING_MESSAGES = 256;
     private final LiveState live;
     private final SensorCatalog catalog;
     private final Clock clock;
     private final long staleAfterMs;
     private final Metrics metrics;
     private final Object lock = new Object();
-    private final Map<Session, Outbox> sessions = new ConcurrentHashMap<>();
-    private final AtomicLong slowDrops = new AtomicLong();
-    /** The most characters ever queued for one client (for tests and the bench: the bound holds). */
-    private final AtomicLong pendingHighWater = new AtomicLong();
+    private final LiveClients clients;
     /** Last known reading per sensor; guarded by {@link #lock}. */
     private final Map<String, LiveReading> cache = new ConcurrentHashMap<>();
     /** Sensors already announced as stale; guarded by {@link #lock}. */
@@ -97,10 +81,10 @@ final class LiveHub implements AutoCloseable {
         this.clock = clock;
         this.staleAfterMs = staleAfterMs;
         this.metrics = metrics;
+        this.clients = new LiveClients(metrics);
         for (String name : catalog.names()) {
             cache.put(name, LiveReading.absent(name));
         }
-        metrics.wsClientGauge(sessions::size);
     }
 
     /** Starts the subscriber and ticker threads. */
@@ -123,24 +107,17 @@ final class LiveHub implements AutoCloseable {
 
     /** Connected WebSocket clients. */
     int clients() {
-        return sessions.size();
+        return clients.size();
     }
 
     /** Clients disconnected because they did not take what they were sent, since start. */
     long slowDrops() {
-        return slowDrops.get();
+        return clients.slowDrops();
     }
 
     /** The most characters that were ever queued for one client at a time. */
     long pendingHighWater() {
-        return pendingHighWater.get();
-    }
-
-    /** What is queued for one client, not yet written to its socket. */
-    private static final class Outbox {
-        final AtomicLong chars = new AtomicLong();
-        final AtomicInteger messages = new AtomicInteger();
-        final AtomicBoolean dropped = new AtomicBoolean();
+        return clients.pendingHighWater();
     }
 
     /** A new endpoint for one WebSocket connection. */
@@ -152,16 +129,14 @@ final class LiveHub implements AutoCloseable {
     void opened(Session s) {
         metrics.wsConnect();
         synchronized (lock) {
-            Outbox box = new Outbox();
-            sessions.put(s, box);
-            send(s, box, snapshotMessage());
+            clients.add(s, snapshotMessage());
         }
     }
 
     /** A client went away. */
     void closed(Session s) {
         if (s != null) {
-            sessions.remove(s);
+            clients.remove(s);
         }
     }
 
@@ -225,7 +200,7 @@ final class LiveHub implements AutoCloseable {
         snapshotPending = false;
         if (everSubscribed) {
             metrics.redisReconnect();
-            LOG.info("live subscription re-established; fresh snapshot to {} clients", sessions.size());
+            LOG.info("live subscription re-established; fresh snapshot to {} clients", clients.size());
         } else {
             LOG.info("subscribed to {} on {}", LiveKeys.BATCH_CHANNEL, live.config().maskedUrl());
         }
@@ -265,7 +240,7 @@ final class LiveHub implements AutoCloseable {
                 announcedStale.remove(r.name());
                 // no client: no row to build (the band lookup and JSON were most of an idle
                 // can-api's CPU at facility load, 26 readings/s)
-                if (!sessions.isEmpty()) {
+                if (!clients.isEmpty()) {
                     if (rows == null) {
                         rows = new ArrayList<>(batch.size());
                     }
@@ -341,20 +316,8 @@ final class LiveHub implements AutoCloseable {
                 "sensors", sensors));
     }
 
-    /** One sensor as JSON, the same shape as {@code GET /api/sensors} rows. */
-    static Map<String, Object> view(SensorCatalog catalog, SensorInfo info, LiveReading r, long nowMillis, long staleAfterMs) {
-        Long age = r.tsMillis() == null ? null : Math.max(0, nowMillis - r.tsMillis());
-        boolean stale = r.isStale(nowMillis, staleAfterMs);
-        SensorCatalog.CurrentBand band = catalog.band(info, java.time.Instant.ofEpochMilli(nowMillis));
-        String state = r.value() == null ? "no_data" : stale ? "stale" : band.contains(r.value()) ? "in_band" : "out_of_band";
-        return Json.obj("name", info.name(), "room", info.room(), "unit", info.unit(), "value", info.round(r.value()),
-                "ts", r.tsMillis(), "age_ms", age, "stale", stale, "label", info.label(), "room_label", info.roomLabel(),
-                "precision", info.precision(), "state", state, "band", Json.obj("min", info.round(band.min()),
-                        "max", info.round(band.max()), "source", band.source(), "rules", band.rules()));
-    }
-
     private Map<String, Object> view(SensorInfo info, LiveReading r, long nowMillis) {
-        return view(catalog, info, r, nowMillis, staleAfterMs);
+        return SensorRow.of(catalog, info, r, nowMillis, staleAfterMs);
     }
 
     /** The newest reading this hub has seen of a sensor (kept after its live key expired), or null. */
@@ -365,56 +328,7 @@ final class LiveHub implements AutoCloseable {
 
     /** Sends to every client; call with {@link #lock} held so every client sees messages in order. */
     private void broadcast(String text) {
-        for (Map.Entry<Session, Outbox> e : sessions.entrySet()) {
-            send(e.getKey(), e.getValue(), text);
-        }
-    }
-
-    private void send(Session s, Outbox box, String text) {
-        if (!s.isOpen()) {
-            sessions.remove(s);
-            return;
-        }
-        if (box.dropped.get()) {
-            return;
-        }
-        long queued = box.chars.addAndGet(text.length());
-        int messages = box.messages.incrementAndGet();
-        pendingHighWater.accumulateAndGet(queued, Math::max);
-        if (queued > MAX_PENDING_CHARS || messages > MAX_PENDING_MESSAGES) {
-            box.chars.addAndGet(-text.length());
-            box.messages.decrementAndGet();
-            dropSlow(s, box, queued - text.length(), messages - 1);
-            return;
-        }
-        metrics.wsMessage();
-        s.sendText(text, Callback.from(() -> sent(box, text), failure -> {
-            sent(box, text);
-            if (box.dropped.compareAndSet(false, true)) {
-                LOG.debug("dropping WebSocket client {}: {}", s.getRemoteSocketAddress(), failure.toString());
-                sessions.remove(s);
-                s.close();
-            }
-        }));
-    }
-
-    private static void sent(Outbox box, String text) {
-        box.chars.addAndGet(-text.length());
-        box.messages.decrementAndGet();
-    }
-
-    /** Disconnects a client that does not read: a close frame would wait behind what it has not read. */
-    private void dropSlow(Session s, Outbox box, long chars, int messages) {
-        if (!box.dropped.compareAndSet(false, true)) {
-            return;
-        }
-        sessions.remove(s);
-        long n = slowDrops.incrementAndGet();
-        metrics.wsSlowDrop();
-        LOG.warn("disconnecting WebSocket client {}: it does not read its messages ({} messages, {} characters"
-                + " unsent; limits {} / {}); slow clients dropped so far: {}", s.getRemoteSocketAddress(), messages,
-                chars, MAX_PENDING_MESSAGES, MAX_PENDING_CHARS, n);
-        s.disconnect();
+        clients.broadcast(text);
     }
 
     private boolean sleep(long ms) {
@@ -448,9 +362,6 @@ final class LiveHub implements AutoCloseable {
                 }
             }
         }
-        for (Session s : sessions.keySet()) {
-            s.close(1001, "server shutting down", Callback.NOOP);
-        }
-        sessions.clear();
+        clients.closeAll();
     }
 }

@@ -68,7 +68,7 @@ class LiveSlowClientsIT {
                 }
                 assertEquals(SLOW, api.server.hub().slowDrops(), "slow clients dropped after " + rounds + " rounds");
                 assertEquals(1, api.server.hub().clients(), "the fast client is still connected");
-                assertTrue(api.server.hub().pendingHighWater() <= LiveHub.MAX_PENDING_CHARS + 16_384,
+                assertTrue(api.server.hub().pendingHighWater() <= LiveClients.MAX_PENDING_CHARS + 16_384,
                         "queued per client at most the limit plus one message: " + api.server.hub().pendingHighWater());
                 // the fast one keeps getting updates after the drops
                 drain(fast);

@@ -176,21 +176,29 @@ final class NotifierWorker implements Runnable {
                 LOG.info("notifier {}: sent {} of {}", cfg.name(), e.transition(), e.alert().id());
                 return true;
             } catch (NotifyException x) {
-                metrics.failed(cfg.name());
-                ok = false;
-                lastError = x.getMessage();
-                if (!x.retryable()) {
-                    LOG.error("notifier {}: {} of {} refused for good: {}", cfg.name(), e.transition(), e.alert().id(),
-                            x.getMessage());
-                    metrics.dropped(cfg.name());
+                if (failed(e, x)) {
                     return true;
                 }
-                long d = backoff.failed();
-                LOG.warn("notifier {}: {} of {} failed, retrying in {} ms: {}", cfg.name(), e.transition(), e.alert().id(),
-                        d, x.getMessage());
-                sleep(d);
             }
         }
+        return false;
+    }
+
+    /** A failed send: true when given up for good, else after the backoff's sleep (false). */
+    private boolean failed(AlertEvents.Event e, NotifyException x) {
+        metrics.failed(cfg.name());
+        ok = false;
+        lastError = x.getMessage();
+        if (!x.retryable()) {
+            LOG.error("notifier {}: {} of {} refused for good: {}", cfg.name(), e.transition(), e.alert().id(),
+                    x.getMessage());
+            metrics.dropped(cfg.name());
+            return true;
+        }
+        long d = backoff.failed();
+        LOG.warn("notifier {}: {} of {} failed, retrying in {} ms: {}", cfg.name(), e.transition(), e.alert().id(),
+                d, x.getMessage());
+        sleep(d);
         return false;
     }
 
