@@ -9,6 +9,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
 
@@ -172,6 +173,26 @@ public record RedisConfig(String host, int port, String user, String password, i
         pool.setMaxWait(Duration.ofMillis(maxWaitMs));
         pool.setJmxEnabled(false);
         return new JedisPooled(pool, hostAndPort(), clientConfig());
+    }
+
+    /**
+     * The client of one thread that sends one command at a time (a status writer, a collector, a
+     * one-shot recorder): {@link #openPool} with one connection, kept while idle, a borrow waiting
+     * until it is free. Connects lazily. The caller closes it.
+     */
+    public JedisPooled openClient() {
+        return openPool(1, POOL_WAIT_FOREVER_MS);
+    }
+
+    /**
+     * A dedicated connection, outside any pool, for a command that holds its connection (SUBSCRIBE),
+     * with the same timeouts, user, password, database, TLS and client name as {@link #openPool}.
+     * The caller closes it.
+     *
+     * @throws redis.clients.jedis.exceptions.JedisConnectionException when Redis cannot be reached
+     */
+    public Jedis openConnection() {
+        return new Jedis(hostAndPort(), clientConfig());
     }
 
     /** The URL with the password masked. */
