@@ -37,6 +37,7 @@ public record RedisConfig(String host, int port, String user, String password, i
      * to their threads, where a wait means a connection is still busy with a bounded command).
      */
     public static final long POOL_WAIT_FOREVER_MS = -1;
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("//[^/\\s]*@");
 
     /** Validates ranges. */
     public RedisConfig {
@@ -205,8 +206,13 @@ public record RedisConfig(String host, int port, String user, String password, i
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
+    /**
+     * A URL that did not parse, for the message: the whole user info goes (a password alone, {@code
+     * redis://secret@host}, is a password too), up to the last {@code @} before the path, as a password may
+     * hold an {@code @}.
+     */
     private static String mask(String url) {
-        return url == null ? "null" : url.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
+        return url == null ? "null" : USER_INFO.matcher(url).replaceAll("//***@");
     }
 
     @Override
