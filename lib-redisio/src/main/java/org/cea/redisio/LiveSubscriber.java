@@ -101,7 +101,7 @@ public final class LiveSubscriber implements AutoCloseable {
         if (closed.get()) {
             throw new IllegalStateException("LiveSubscriber is closed");
         }
-        try (Jedis j = new Jedis(config.hostAndPort(), config.clientConfig())) {
+        try (Jedis j = config.openConnection()) {
             connection = j;
             if (closed.get()) {
                 return;

@@ -9,6 +9,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
 
@@ -36,6 +37,7 @@ public record RedisConfig(String host, int port, String user, String password, i
      * to their threads, where a wait means a connection is still busy with a bounded command).
      */
     public static final long POOL_WAIT_FOREVER_MS = -1;
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("//[^/\\s]*@");
 
     /** Validates ranges. */
     public RedisConfig {
@@ -174,6 +176,26 @@ public record RedisConfig(String host, int port, String user, String password, i
         return new JedisPooled(pool, hostAndPort(), clientConfig());
     }
 
+    /**
+     * The client of one thread that sends one command at a time (a status writer, a collector, a
+     * one-shot recorder): {@link #openPool} with one connection, kept while idle, a borrow waiting
+     * until it is free. Connects lazily. The caller closes it.
+     */
+    public JedisPooled openClient() {
+        return openPool(1, POOL_WAIT_FOREVER_MS);
+    }
+
+    /**
+     * A dedicated connection, outside any pool, for a command that holds its connection (SUBSCRIBE),
+     * with the same timeouts, user, password, database, TLS and client name as {@link #openPool}.
+     * The caller closes it.
+     *
+     * @throws redis.clients.jedis.exceptions.JedisConnectionException when Redis cannot be reached
+     */
+    public Jedis openConnection() {
+        return new Jedis(hostAndPort(), clientConfig());
+    }
+
     /** The URL with the password masked. */
     public String maskedUrl() {
         String auth = password == null ? "" : (user == null ? "" : user) + ":***@";
@@ -184,8 +206,13 @@ public record RedisConfig(String host, int port, String user, String password, i
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
+    /**
+     * A URL that did not parse, for the message: the whole user info goes (a password alone, {@code
+     * redis://secret@host}, is a password too), up to the last {@code @} before the path, as a password may
+     * hold an {@code @}.
+     */
     private static String mask(String url) {
-        return url == null ? "null" : url.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
+        return url == null ? "null" : USER_INFO.matcher(url).replaceAll("//***@");
     }
 
     @Override

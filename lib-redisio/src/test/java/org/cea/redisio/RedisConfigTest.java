@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,16 @@ class RedisConfigTest {
         RedisConfig same = open.withServiceUser("api", Map.of("REDIS_API_PASSWORD", ""));
         assertNull(same.user());
         assertNull(same.password());
+    }
+
+    @Test
+    void aUrlThatDoesNotParseIsQuotedWithoutItsPassword() {
+        for (String url : new String[] {"redis://u:pw@XQ1@/0", "redis://pw@XQ1@/0", "redis://u:pw@XQ1@host:1/x y",
+                "http://u:pw@XQ1@host:1"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisConfig.fromUrl(url));
+            assertFalse(e.getMessage().contains("XQ1"), e.getMessage());
+            assertTrue(e.getMessage().contains("//***@"), e.getMessage());
+        }
     }
 
     @Test

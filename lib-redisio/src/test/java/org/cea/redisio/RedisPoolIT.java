@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.cea.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** RedisConfig.openPool against a real redis-server: the size and the borrow wait are what the caller asked. */
@@ -38,6 +40,30 @@ class RedisPoolIT {
             assertEquals(4, jedis.getPool().getMaxTotal());
             assertEquals("PONG", jedis.ping());
         }
+    }
+
+    @Test
+    void theOneThreadClientAndTheDedicatedConnectionLogInLikeThePool() {
+        try (RedisServer redis = RedisServer.start(false)) {
+            redis.command("ACL SETUSER cea-probe on >probe-pw ~* &* +@all");
+            RedisConfig c = RedisConfig.fromUrl("redis://cea-probe:probe-pw@127.0.0.1:" + redis.port() + "/3")
+                    .withSocketTimeoutMs(1_234);
+            try (JedisPooled client = c.openClient(); Jedis conn = c.openConnection();
+                 JedisPooled pool = c.openPool(2, 300)) {
+                assertEquals(1, client.getPool().getMaxTotal());
+                assertEquals(-1, client.getPool().getMaxWaitDuration().toMillis());
+                for (String info : new String[] {clientInfo(client), conn.clientInfo(), clientInfo(pool)}) {
+                    assertTrue(info.contains(" user=cea-probe "), info);
+                    assertTrue(info.contains(" name=cea "), info);
+                    assertTrue(info.contains(" db=3 "), info);
+                }
+                assertEquals(1_234, conn.getConnection().getSoTimeout());
+            }
+        }
+    }
+
+    private static String clientInfo(JedisPooled j) {
+        return new String((byte[]) j.sendCommand(Protocol.Command.CLIENT, "INFO"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

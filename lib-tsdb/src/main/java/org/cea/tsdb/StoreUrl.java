@@ -55,7 +55,7 @@ final class StoreUrl {
             return new StoreUrl(false, u, null, null, masked);
         }
         if (u.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || u.startsWith("jdbc:")) {
-            throw new BadDataException("store URL " + PASSWORD_PARAM.matcher(u.replaceAll("//[^/@]*@", "//***@"))
+            throw new BadDataException("store URL " + PASSWORD_PARAM.matcher(maskUserInfo(u))
                     .replaceAll("$1***") + ": unsupported scheme; use jdbc:sqlite:PATH, a file path, "
                     + "postgresql://user:pass@host:port/db or jdbc:postgresql://host:port/db");
         }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
@@ -18,6 +19,9 @@ import org.cea.automation.AutomationConfigException;
 import org.cea.automation.AutomationConfigParser;
 import org.cea.candecode.facility.FacilityProfile;
 import org.cea.redisio.RedisConfig;
+import org.cea.tools.common.DbConfig;
+import org.cea.tools.common.EnvNames;
+import org.cea.tools.common.ProfileDir;
 import org.cea.tools.common.ToolExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,12 +56,12 @@ public final class ApiMain {
         OptionParser p = new OptionParser();
         OptionSpec<Void> help = p.acceptsAll(List.of("h", "help"), "show this help").forHelp();
         p.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
-        OptionSpec<String> listen = p.accepts("listen", "HOST:PORT to bind").withRequiredArg()
-                .defaultsTo(env("API_LISTEN", ApiConfig.DEFAULT_LISTEN));
-        OptionSpec<String> redis = p.accepts("redis-url", "live state (env REDIS_URL)").withRequiredArg()
-                .defaultsTo(env("REDIS_URL", "redis://127.0.0.1:6379"));
+        OptionSpec<String> listen = p.accepts("listen", "HOST:PORT to bind (env API_LISTEN, default "
+                + ApiConfig.DEFAULT_LISTEN + ")").withRequiredArg();
+        OptionSpec<String> redis = p.accepts("redis-url", "live state (env REDIS_URL, default " + EnvNames.DEFAULT_REDIS_URL
+                + ")").withRequiredArg();
         OptionSpec<String> db = p.accepts("db-url", "database, read-only role in production: postgresql://user:pass@host:port/cea_sensors"
-                + " or jdbc:sqlite:PATH (env DB_URL)").withRequiredArg();
+                + " or jdbc:sqlite:PATH (env DB_URL_READER, else DB_URL)").withRequiredArg();
         OptionSpec<Path> facility = p.accepts("facility", "facility profile JSON (default: $CEA_ETC or the install's etc/facility.json)")
                 .withRequiredArg().withValuesConvertedBy(new PathConverter());
         OptionSpec<Path> dbc = p.accepts("dbc", "DBC file (default: beside --facility, cea.dbc)")
@@ -86,23 +90,22 @@ public final class ApiMain {
             if (!o.nonOptionArguments().isEmpty()) {
                 throw new IllegalArgumentException("unexpected argument: " + o.nonOptionArguments().get(0));
             }
-            String dbUrl = o.has(db) ? o.valueOf(db) : System.getenv("DB_URL");
-            if (dbUrl == null || dbUrl.isBlank()) {
-                throw new IllegalArgumentException("no database: give --db-url or set DB_URL");
-            }
-            Path facilityJson = o.has(facility) ? o.valueOf(facility) : defaultEtc().resolve(FacilityProfile.FACILITY_JSON);
+            Map<String, String> env = System.getenv();
+            String dbUrl = DbConfig.reader("--db-url", o.valueOf(db), env, null).url();
+            Path facilityJson = o.has(facility) ? o.valueOf(facility)
+                    : ProfileDir.locate(null, env, ApiMain.class).resolve(FacilityProfile.FACILITY_JSON);
             Path dbcFile = o.has(dbc) ? o.valueOf(dbc) : facilityJson.resolveSibling(FacilityProfile.DBC_FILE);
             automationJson = o.has(automation) ? o.valueOf(automation) : facilityJson.resolveSibling("automation.json");
             if (o.has(automation) && !Files.isRegularFile(automationJson)) {
                 throw new IllegalArgumentException("--automation " + automationJson + ": no such file");
             }
-            Object[] hp = ApiConfig.parseListen(o.valueOf(listen));
-            String tokenPath = o.has(tokenFile) ? o.valueOf(tokenFile).toString() : env("API_TOKEN_FILE", null);
-            ApiAccess access = ApiAccess.resolve((String) hp[0], o.has(allowedHosts) ? o.valueOf(allowedHosts)
-                    : env("API_ALLOWED_HOSTS", null), env("API_TOKEN", null), tokenPath == null ? null : Path.of(tokenPath),
-                    o.has("allow-no-token") || "1".equals(env("API_ALLOW_NO_TOKEN", "0")));
-            cfg = new ApiConfig((String) hp[0], (Integer) hp[1], RedisConfig.fromUrl(o.valueOf(redis))
-                    .withServiceUser("api", System.getenv()), dbUrl, facilityJson, dbcFile,
+            Object[] hp = ApiConfig.parseListen(EnvNames.pick(o.valueOf(listen), env, ApiConfig.DEFAULT_LISTEN, "API_LISTEN"));
+            String tokenPath = o.has(tokenFile) ? o.valueOf(tokenFile).toString() : EnvNames.first(env, null, "API_TOKEN_FILE");
+            ApiAccess access = ApiAccess.resolve((String) hp[0], EnvNames.pick(o.valueOf(allowedHosts), env, null,
+                    "API_ALLOWED_HOSTS"), EnvNames.first(env, null, "API_TOKEN"), tokenPath == null ? null : Path.of(tokenPath),
+                    o.has("allow-no-token") || "1".equals(EnvNames.first(env, "0", "API_ALLOW_NO_TOKEN")));
+            cfg = new ApiConfig((String) hp[0], (Integer) hp[1], RedisConfig.fromUrl(EnvNames.redisUrl(o.valueOf(redis), env))
+                    .withServiceUser("api", env), dbUrl, facilityJson, dbcFile,
                     Duration.ofMillis(o.valueOf(stale)), access);
         } catch (OptionException | IllegalArgumentException e) {
             err.println("can-api: " + e.getMessage());
@@ -150,16 +153,6 @@ public final class ApiMain {
         server.close();
         LOG.info("can-api stopped");
         return 0;
-    }
-
-    /** The facility profile's directory: {@code CEA_ETC}, else as {@link FacilityProfile#locateEtcDir}. */
-    static Path defaultEtc() {
-        return FacilityProfile.locateEtcDir(System.getenv("CEA_ETC"), ApiMain.class);
-    }
-
-    private static String env(String name, String def) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? def : v;
     }
 
     private static void usage(OptionParser p, PrintStream s) {

@@ -16,6 +16,7 @@ import org.cea.redisio.RawEntry;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.RedisIoException;
 import org.cea.redisio.StreamConsumer;
+import org.cea.tools.common.EnvNames;
 import org.cea.tools.common.ToolExit;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -65,7 +66,7 @@ final class ActuatorMain {
         } catch (IOException e) {
             return 1;
         }
-        String url = o.has(redis) ? o.valueOf(redis) : System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+        String url = EnvNames.redisUrl(o.valueOf(redis), System.getenv());
         RedisConfig rc;
         try {
             rc = RedisConfig.fromUrl(url).withServiceUser("automation", System.getenv()).withSocketTimeoutMs(5_000);
@@ -76,7 +77,7 @@ final class ActuatorMain {
         String name = o.has(consumer) ? o.valueOf(consumer) : ConsumerConfig.defaultConsumerName();
         AtomicBoolean running = new AtomicBoolean(true);
         exit.onSignal(() -> running.set(false));
-        try (JedisPooled jedis = new JedisPooled(rc.hostAndPort(), rc.clientConfig())) {
+        try (JedisPooled jedis = rc.openClient()) {
             try {
                 jedis.ping();
             } catch (JedisConnectionException e) {

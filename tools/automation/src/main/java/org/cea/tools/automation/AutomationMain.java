@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
@@ -21,6 +22,9 @@ import org.cea.candecode.CanDecodeException;
 import org.cea.candecode.facility.FacilityProfile;
 import org.cea.redisio.ConsumerConfig;
 import org.cea.redisio.RedisConfig;
+import org.cea.tools.common.DbConfig;
+import org.cea.tools.common.EnvNames;
+import org.cea.tools.common.ProfileDir;
 import org.cea.tools.common.ToolExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,14 +90,17 @@ public final class AutomationMain {
                 throw new IllegalArgumentException("unexpected argument '" + o.nonOptionArguments().get(0) + "'");
             }
             checkOnly = o.has(check);
-            RedisConfig rc = RedisConfig.fromUrl(pick(o, redis, "REDIS_URL", "redis://127.0.0.1:6379"))
-                    .withServiceUser("automation", System.getenv()).withSocketTimeoutMs(3_000);
-            String metricsAt = pick(o, metrics, "AUTOMATION_METRICS_LISTEN", "127.0.0.1:9310");
-            Path etc = etcDir();
-            Path facilityJson = Path.of(pick(o, facility, null, etc.resolve(FacilityProfile.FACILITY_JSON).toString()));
+            Map<String, String> env = System.getenv();
+            RedisConfig rc = RedisConfig.fromUrl(EnvNames.redisUrl(o.valueOf(redis), env))
+                    .withServiceUser("automation", env).withSocketTimeoutMs(3_000);
+            String metricsAt = EnvNames.pick(o.valueOf(metrics), env, "127.0.0.1:9310", "AUTOMATION_METRICS_LISTEN");
+            Path etc = ProfileDir.locate(null, env, AutomationMain.class);
+            Path facilityJson = o.has(facility) ? Path.of(o.valueOf(facility)) : etc.resolve(FacilityProfile.FACILITY_JSON);
             Path dbcFile = o.has(dbc) ? Path.of(o.valueOf(dbc)) : facilityJson.resolveSibling(FacilityProfile.DBC_FILE);
-            Path cfg = Path.of(pick(o, config, "CEA_AUTOMATION_CONFIG", etc.resolve("automation.json").toString()));
-            String dbUrl = pick(o, db, "DB_URL", null);
+            Path cfg = Path.of(EnvNames.pick(o.valueOf(config), env, etc.resolve("automation.json").toString(),
+                    "CEA_AUTOMATION_CONFIG"));
+            DbConfig history = DbConfig.optionalWriter("--db-url", o.valueOf(db), env);
+            String dbUrl = history == null ? null : history.url();
             String name = o.has(consumer) ? o.valueOf(consumer) : ConsumerConfig.defaultConsumerName();
             FacilityProfile profile = profile(facilityJson, dbcFile, err);
             if (profile == null) {
@@ -185,19 +192,6 @@ public final class AutomationMain {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--metrics-listen port must be 0..65535, was '" + hostPort.substring(colon + 1) + "'");
         }
-    }
-
-    private static String pick(OptionSet o, OptionSpec<String> spec, String env, String def) {
-        if (o.has(spec)) {
-            return o.valueOf(spec);
-        }
-        String v = env == null ? null : System.getenv(env);
-        return v == null || v.isBlank() ? def : v;
-    }
-
-    /** The facility profile's directory: {@code CEA_ETC}, else as {@link FacilityProfile#locateEtcDir}. */
-    static Path etcDir() {
-        return FacilityProfile.locateEtcDir(System.getenv("CEA_ETC"), AutomationMain.class);
     }
 
     private static void usage(OptionParser p, PrintStream s) {

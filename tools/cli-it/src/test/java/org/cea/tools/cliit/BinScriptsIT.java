@@ -50,6 +50,24 @@ class BinScriptsIT {
     }
 
     @Test
+    void noScriptsHelpShowsAPasswordFromTheEnvironment(@TempDir Path dir) {
+        // --help prints every flag's default: a default taken from the environment would print its password
+        Map<String, String> env = new java.util.HashMap<>(isolated(dir));
+        env.put("REDIS_URL", "redis://cea-x:redis-pw-in-env@127.0.0.1:1");
+        env.put("DB_URL", "postgresql://cea_writer:db-pw-in-env@127.0.0.1:1/cea_sensors");
+        env.put("DB_URL_READER", "postgresql://cea_reader:reader-pw-in-env@127.0.0.1:1/cea_sensors");
+        env.put("LEGACY_DB_URL", "postgresql://legacy:legacy-pw-in-env@127.0.0.1:1/x");
+        List<String> wrong = new ArrayList<>();
+        for (String s : Bin.scripts()) {
+            Bin.Run r = Bin.run(s, env, 60, "--help");
+            if ((r.out() + r.err()).contains("-pw-in-env")) {
+                wrong.add(r.toString());
+            }
+        }
+        assertEquals(List.of(), wrong, "scripts whose --help shows a password from the environment");
+    }
+
+    @Test
     void failureHandlerHelpRecordsNoFailure(@TempDir Path dir) {
         RedisServer redis = TestServers.redis();
         redis.command("DEL " + ServiceFailures.KEY);

@@ -21,4 +21,13 @@ class EnvNamesTest {
         assertEquals("w", EnvNames.first(Map.of("DB_URL", "w"), null, "DB_URL_READER", "DB_URL"));
         assertNull(EnvNames.first(Map.of(), null, "DB_URL"));
     }
+
+    @Test
+    void pickTakesTheFlagThenTheEnvironmentThenTheDefault() {
+        assertEquals("f", EnvNames.pick("f", Map.of("REDIS_URL", "e"), "d", "REDIS_URL"));
+        assertEquals("e", EnvNames.pick(null, Map.of("REDIS_URL", "e"), "d", "REDIS_URL"));
+        assertEquals("d", EnvNames.pick(null, Map.of("REDIS_URL", ""), "d", "REDIS_URL"));
+        assertEquals("redis://127.0.0.1:6379", EnvNames.redisUrl(null, Map.of()));
+        assertEquals("redis://r:1", EnvNames.redisUrl(null, Map.of("REDIS_URL", "redis://r:1")));
+    }
 }

@@ -15,6 +15,7 @@ import joptsimple.OptionParser;
 import joptsimple.OptionSet;
 import joptsimple.OptionSpec;
 import org.cea.redisio.RedisConfig;
+import org.cea.tools.common.DbConfig;
 import org.cea.tools.common.EnvNames;
 import org.cea.tsdb.MinuteDigests;
 import org.cea.tsdb.TsdbException;
@@ -45,7 +46,8 @@ public final class ConsistencyCli {
     private final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
     private final OptionSpec<Void> debug = parser.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
     private final OptionSpec<String> legacy = parser.accepts("legacy", "the scanner's legacy SQLite file (or its URL),"
-            + " read-only (env CEA_DB_URL, the scanner's; default " + DEFAULT_LEGACY + ")").withRequiredArg()
+            + " read-only (env LEGACY_DB_URL, the scanner's, or its old name CEA_DB_URL; default " + DEFAULT_LEGACY + ")")
+            .withRequiredArg()
             .describedAs("PATH");
     private final OptionSpec<String> dbUrl = parser.accepts("db-url", "the worker's database, postgresql://user:pass@"
             + "host:port/db or a SQLite file (env DB_URL_READER, else DB_URL; default " + DEFAULT_DATABASE + ")")
@@ -93,7 +95,7 @@ public final class ConsistencyCli {
      * @param args     flags
      * @param out      the report
      * @param err      usage, progress, warnings and the one-line error
-     * @param env      environment ({@code CEA_DB_URL}, {@code DB_URL_READER}, {@code DB_URL}, {@code REDIS_URL},
+     * @param env      environment ({@code LEGACY_DB_URL}, {@code DB_URL_READER}, {@code DB_URL}, {@code REDIS_URL},
      *                 {@code REDIS_MONITOR_PASSWORD})
      * @param terminal stderr is a terminal: draw a progress bar
      * @return the exit status
@@ -128,15 +130,15 @@ public final class ConsistencyCli {
                 : toMillis - TimeArgs.duration("last", o.valueOf(last)).toMillis();
         Duration s = TimeArgs.duration("settle", o.valueOf(settle));
         String redis = o.has(noRecord) ? null : o.has(redisUrl) ? o.valueOf(redisUrl)
-                : EnvNames.first(env, "redis://127.0.0.1:6379", "REDIS_URL");
+                : EnvNames.redisUrl(null, env);
         if (o.has(noRecord) && o.has(redisUrl)) {
             throw new IllegalArgumentException("--no-record and --redis-url exclude each other");
         }
         if (redis != null) {
             RedisConfig.fromUrl(redis);
         }
-        return new ConsistencyConfig(o.has(legacy) ? o.valueOf(legacy) : EnvNames.legacyDbUrl(env, DEFAULT_LEGACY),
-                o.has(dbUrl) ? o.valueOf(dbUrl) : EnvNames.first(env, DEFAULT_DATABASE, "DB_URL_READER", "DB_URL"),
+        return new ConsistencyConfig(DbConfig.legacy("--legacy", o.valueOf(legacy), env, DEFAULT_LEGACY).url(),
+                DbConfig.reader("--db-url", o.valueOf(dbUrl), env, DEFAULT_DATABASE).url(),
                 TimeArgs.floorMinuteMicros(fromMillis), TimeArgs.ceilMinuteMicros(toMillis),
                 TimeArgs.openFromMicros(now, s), s, o.valueOf(rows), o.valueOf(detail), o.has(json), o.has(quiet), redis,
                 o.valueOf(progressInterval));

@@ -44,7 +44,7 @@ final class Recorder {
 
     /** Publishes {@code r}; true when it was recorded. */
     boolean record(ConsistencyStatus.Result r) {
-        try (JedisPooled jedis = new JedisPooled(config.hostAndPort(), config.clientConfig())) {
+        try (JedisPooled jedis = config.openClient()) {
             new ConsistencyStatus(jedis).publish(r);
             return true;
         } catch (RedisIoException | JedisException e) {

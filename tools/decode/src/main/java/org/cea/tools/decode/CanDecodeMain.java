@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import org.cea.candecode.FrameDecoder;
 import org.cea.candecode.dbc.Dbc;
 import org.cea.candecode.dbc.DbcParser;
 import org.cea.candecode.facility.FacilityProfile;
+import org.cea.tools.common.ProfileDir;
 
 /**
  * {@code can-decode [--dbc FILE] [--json] [LOGFILE]}: like {@code cantools decode}, reads candump
@@ -95,7 +95,7 @@ public final class CanDecodeMain {
             Dbc dbc = DbcParser.parse(Path.of(dbcFile));
             return new LineDecoder(dbc, FrameDecoder.forDbc(dbc), false, o);
         }
-        FacilityProfile profile = FacilityProfile.loadDefault(etcDir != null ? Path.of(etcDir) : defaultEtc());
+        FacilityProfile profile = FacilityProfile.loadDefault(ProfileDir.locate(etcDir, System.getenv(), CanDecodeMain.class));
         return new LineDecoder(profile.dbc(), FrameDecoder.forFacility(profile), true, o);
     }
 
@@ -127,25 +127,6 @@ public final class CanDecodeMain {
         } catch (IOException e) {
             throw new IOException(file + ": cannot open (" + e.getMessage() + ")", e);
         }
-    }
-
-    /** $CEA_ETC, else the nearest {@code etc/} with a cea.dbc above this jar or class directory, else ./etc. */
-    static Path defaultEtc() {
-        String env = System.getenv("CEA_ETC");
-        if (env != null && !env.isEmpty()) {
-            return Path.of(env);
-        }
-        try {
-            Path p = Path.of(CanDecodeMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (; p != null; p = p.getParent()) {
-                if (Files.isRegularFile(p.resolve("etc").resolve(FacilityProfile.DBC_FILE))) {
-                    return p.resolve("etc");
-                }
-            }
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            return Path.of("etc");
-        }
-        return Path.of("etc");
     }
 
     private static int usage(OptionParser parser, PrintStream err, String problem) {

@@ -11,6 +11,8 @@ import joptsimple.OptionException;
 import joptsimple.OptionParser;
 import joptsimple.OptionSet;
 import joptsimple.OptionSpec;
+import org.cea.candecode.facility.FacilityProfile;
+import org.cea.tools.common.ProfileDir;
 import org.cea.tsdb.BulkLoader;
 import org.cea.tsdb.Store;
 import org.cea.tsdb.StoreUnavailableException;
@@ -46,7 +48,8 @@ public final class MigrateCli {
     private final OptionSpec<Void> dryRun = parser.accepts("dry-run", "read and check every row, write nothing");
     private final OptionSpec<Void> verify = parser.accepts("verify", "only verify an earlier migration");
     private final OptionSpec<String> facility = parser.accepts("facility",
-            "facility.json of the profile deriving sensor_readings (default $CEA_ETC/facility.json or ./etc/facility.json)")
+            "facility.json of the profile deriving sensor_readings (default <etc>/facility.json: $CEA_ETC, else the"
+            + " etc/ of the checkout or install, else ./etc or /etc/cea)")
             .withRequiredArg().describedAs("PATH");
     private final OptionSpec<String> dbc = parser.accepts("dbc", "DBC file of the profile (default cea.dbc beside facility.json)")
             .withRequiredArg().describedAs("PATH");
@@ -126,8 +129,7 @@ public final class MigrateCli {
     }
 
     private static Path defaultFacility(Map<String, String> env) {
-        String etc = env.get("CEA_ETC");
-        Path p = etc != null ? Path.of(etc, "facility.json") : Path.of("etc", "facility.json");
+        Path p = ProfileDir.locate(null, env, MigrateCli.class).resolve(FacilityProfile.FACILITY_JSON);
         if (!Files.isRegularFile(p)) {
             throw new IllegalArgumentException("sensor_readings need the facility profile and " + p.toAbsolutePath()
                     + " does not exist: give --facility PATH (or --no-readings)");

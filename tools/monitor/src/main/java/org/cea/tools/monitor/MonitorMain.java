@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -19,6 +20,9 @@ import org.cea.candecode.CanDecodeException;
 import org.cea.candecode.facility.FacilityProfile;
 import org.cea.candecode.facility.SensorSpec;
 import org.cea.redisio.RedisConfig;
+import org.cea.tools.common.DbConfig;
+import org.cea.tools.common.EnvNames;
+import org.cea.tools.common.ProfileDir;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -139,10 +143,9 @@ public final class MonitorMain {
         }
 
         RedisConfig redisConfig(OptionSet o) {
-            String env = System.getenv("REDIS_URL");
-            String url = o.has(redisUrl) ? o.valueOf(redisUrl)
-                    : env != null && !env.isBlank() ? env : "redis://127.0.0.1:6379";
-            return RedisConfig.fromUrl(url).withServiceUser("monitor", System.getenv()).withSocketTimeoutMs(2_000);
+            Map<String, String> env = System.getenv();
+            return RedisConfig.fromUrl(EnvNames.redisUrl(o.valueOf(redisUrl), env)).withServiceUser("monitor", env)
+                    .withSocketTimeoutMs(2_000);
         }
 
         abstract String synopsis();
@@ -191,8 +194,8 @@ public final class MonitorMain {
         }
 
         String url(OptionSet o) {
-            String env = System.getenv("DB_URL");
-            return o.has(dbUrl) ? o.valueOf(dbUrl) : env != null && !env.isBlank() ? env : defaultDbUrl();
+            DbConfig db = DbConfig.optionalWriter("--db-url", o.valueOf(dbUrl), System.getenv());
+            return db == null ? defaultDbUrl() : db.url();
         }
 
         @Override
@@ -240,7 +243,7 @@ public final class MonitorMain {
 
         @Override
         int run(OptionSet o, boolean once, PrintStream out, PrintStream err) {
-            Path dir = o.has(etc) ? Path.of(o.valueOf(etc)) : etcDir();
+            Path dir = ProfileDir.locate(o.valueOf(etc), System.getenv(), MonitorMain.class);
             List<SensorSpec> sensors;
             try {
                 sensors = FacilityProfile.loadDefault(dir).sensors();
@@ -269,14 +272,9 @@ public final class MonitorMain {
         }
     }
 
-    /** The facility profile's directory: {@code CEA_ETC}, else as {@link FacilityProfile#locateEtcDir}. */
-    static Path etcDir() {
-        return FacilityProfile.locateEtcDir(System.getenv("CEA_ETC"), MonitorMain.class);
-    }
-
     /** The SQLite file {@code make demo}'s worker writes: {@code var/cea.db} beside {@code etc/}. */
     static String defaultDbUrl() {
-        Path etc = etcDir().toAbsolutePath().normalize();
+        Path etc = ProfileDir.locate(null, System.getenv(), MonitorMain.class).toAbsolutePath().normalize();
         Path root = etc.getParent() != null ? etc.getParent() : etc;
         return "jdbc:sqlite:" + root.resolve("var").resolve("cea.db");
     }

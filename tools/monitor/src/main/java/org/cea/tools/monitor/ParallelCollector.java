@@ -25,7 +25,7 @@ final class ParallelCollector implements AutoCloseable {
     /** @param config where Redis is; its timeouts bound every call */
     ParallelCollector(RedisConfig config) {
         this.target = config.maskedUrl();
-        this.jedis = new JedisPooled(config.hostAndPort(), config.clientConfig());
+        this.jedis = config.openClient();
         this.status = new ConsistencyStatus(jedis);
     }
 

@@ -11,9 +11,11 @@ import joptsimple.OptionException;
 import joptsimple.OptionParser;
 import joptsimple.OptionSet;
 import joptsimple.OptionSpec;
-import org.cea.candecode.facility.FacilityProfile;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.StreamWriterSettings;
+import org.cea.tools.common.DbConfig;
+import org.cea.tools.common.EnvNames;
+import org.cea.tools.common.ProfileDir;
 import org.cea.tsdb.Store;
 
 /** Flag parsing for can-scanner (jopt-simple); environment defaults: REDIS_URL, LEGACY_DB_URL (or the deprecated CEA_DB_URL), CEA_SPOOL_DIR, CEA_ETC. */
@@ -145,12 +147,12 @@ final class Cli {
                 .withFlushIntervalMs(o.valueOf(flushMs)).withMaxLen(o.valueOf(maxLen));
         RedisConfig redis = null;
         if (!o.has(noStream)) {
-            String url = o.has(redisUrl) ? o.valueOf(redisUrl) : env.getOrDefault("REDIS_URL", o.valueOf(redisUrl));
+            String url = EnvNames.redisUrl(o.has(redisUrl) ? o.valueOf(redisUrl) : null, env);
             redis = RedisConfig.fromUrl(url).withServiceUser("scanner", env).withSocketTimeoutMs(2_000);
         }
-        String db = o.has(noDb) ? null : o.has(dbUrl) ? o.valueOf(dbUrl) : org.cea.tools.common.EnvNames.legacyDbUrl(env, DEFAULT_DB);
+        String db = o.has(noDb) ? null : DbConfig.legacy("--db-url", o.has(dbUrl) ? o.valueOf(dbUrl) : null, env, DEFAULT_DB).url();
         refuseTheWorkersDatabase(db, env.get("DB_URL"));
-        String spool = o.has(spoolDir) ? o.valueOf(spoolDir) : env.getOrDefault("CEA_SPOOL_DIR", DEFAULT_SPOOL);
+        String spool = EnvNames.pick(o.has(spoolDir) ? o.valueOf(spoolDir) : null, env, DEFAULT_SPOOL, "CEA_SPOOL_DIR");
         Path candump = null;
         if (o.has(sink)) {
             String s = o.valueOf(sink);
@@ -164,7 +166,7 @@ final class Cli {
             throw new IllegalArgumentException("--duration must be >= 0 seconds, was " + durationS);
         }
         return new ScannerOptions(o.valueOf(source), redis, ss, Path.of(spool), db, candump,
-                etcDir(o.has(etc) ? o.valueOf(etc) : env.get("CEA_ETC")), o.has(quiet), o.valueOf(stats),
+                ProfileDir.locate(o.valueOf(etc), env, Cli.class), o.has(quiet), o.valueOf(stats),
                 o.valueOf(count), (long) (durationS * 1000), factor("--speed", o.valueOf(speed)), o.has(retime),
                 factor("--sim-speed", o.valueOf(simSpeed)),
                 ScannerOptions.simSettings(o.valueOf(simSeed), o.valuesOf(simDropout), o.valuesOf(simFault),
@@ -197,10 +199,5 @@ final class Cli {
             // reported below
         }
         throw new IllegalArgumentException(flag + " must be a number > 0 or 'max', was '" + v + "'");
-    }
-
-    /** The given directory (--etc or CEA_ETC), else as {@link FacilityProfile#locateEtcDir}. */
-    static Path etcDir(String given) {
-        return FacilityProfile.locateEtcDir(given, Cli.class);
     }
 }

@@ -32,7 +32,7 @@ final class ScannerStatusWriter implements Runnable {
 
     @Override
     public void run() {
-        try (JedisPooled jedis = new JedisPooled(config.hostAndPort(), config.clientConfig())) {
+        try (JedisPooled jedis = config.openClient()) {
             ScannerStatus status = new ScannerStatus(jedis);
             while (!stopped) {
                 publish(status);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
 import joptsimple.OptionSet;
@@ -16,6 +17,9 @@ import org.cea.redisio.ConsumerConfig;
 import org.cea.redisio.RedisConfig;
 import org.cea.redisio.StreamConsumer;
 import org.cea.redisio.StreamSchema;
+import org.cea.tools.common.DbConfig;
+import org.cea.tools.common.EnvNames;
+import org.cea.tools.common.ProfileDir;
 import org.cea.tools.common.ToolExit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,18 +149,15 @@ public final class WorkerMain {
             if (!o.nonOptionArguments().isEmpty()) {
                 throw new IllegalArgumentException("unexpected argument '" + o.nonOptionArguments().get(0) + "'");
             }
-            String db = o.has(dbUrl) ? o.valueOf(dbUrl) : System.getenv("DB_URL");
-            if (db == null || db.isBlank()) {
-                throw new IllegalArgumentException("no database: pass --db-url or set DB_URL");
-            }
-            String redis = o.has(redisUrl) ? o.valueOf(redisUrl)
-                    : System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+            Map<String, String> env = System.getenv();
+            String db = DbConfig.writer("--db-url", o.valueOf(dbUrl), env).url();
+            String redis = EnvNames.redisUrl(o.valueOf(redisUrl), env);
             String name = o.has(consumer) ? o.valueOf(consumer) : ConsumerConfig.defaultConsumerName();
             ConsumerConfig cc = new ConsumerConfig(StreamSchema.STREAM, o.valueOf(group), name, o.valueOf(batch),
                     o.valueOf(blockMs), o.valueOf(claimIdleMs), o.valueOf(maxDeliveries));
-            RedisConfig rc = RedisConfig.fromUrl(redis).withServiceUser("worker", System.getenv());
+            RedisConfig rc = RedisConfig.fromUrl(redis).withServiceUser("worker", env);
             rc = rc.withSocketTimeoutMs(Math.max(rc.socketTimeoutMs(), StreamConsumer.minSocketTimeoutMs(cc)));
-            Path etc = etcDir();
+            Path etc = ProfileDir.locate(null, env, WorkerMain.class);
             Path dbcFile = o.has(dbc) ? Path.of(o.valueOf(dbc)) : etc.resolve(FacilityProfile.DBC_FILE);
             Path jsonFile = o.has(facility) ? Path.of(o.valueOf(facility)) : etc.resolve(FacilityProfile.FACILITY_JSON);
             long janitorMs = Math.max(1_000, Math.min(5_000, cc.claimIdleMs() / 2));
@@ -173,10 +174,5 @@ public final class WorkerMain {
                 out.println("(cannot print help: " + e.getMessage() + ")");
             }
         }
-    }
-
-    /** The facility profile's directory: {@code CEA_ETC}, else as {@link FacilityProfile#locateEtcDir}. */
-    static Path etcDir() {
-        return FacilityProfile.locateEtcDir(System.getenv("CEA_ETC"), WorkerMain.class);
     }
 }
