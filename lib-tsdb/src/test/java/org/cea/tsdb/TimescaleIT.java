@@ -89,8 +89,17 @@ class TimescaleIT {
             assumeTrue(community("ts_late"), "compression needs the community license");
             long old = StoreBehaviour.T0; // 2024: far older than the 7-day compression horizon
             store.writeBatch(List.of(), List.of(new ReadingRow(old, "co2_b", 400), new ReadingRow(old + 20_000_000, "co2_b", 402)));
-            // the compression policy may get there first: it runs when added, and succeeds on PostgreSQL 15.18
-            pg.psql("ts_late", "SELECT count(compress_chunk(c, if_not_compressed => true)) FROM show_chunks('sensor_readings') c");
+            // the compression policy may get there first: it runs when added, and succeeds on PostgreSQL 15.18;
+            // when it compresses the chunk while compress_chunk runs, compress_chunk fails with "already
+            // compressed" despite if_not_compressed (TimescaleDB 2.28.3 on 15.20, 1 run in 3): either way
+            // the chunk is compressed, which is what the next line checks
+            try {
+                pg.psql("ts_late", "SELECT count(compress_chunk(c, if_not_compressed => true)) FROM show_chunks('sensor_readings') c");
+            } catch (IllegalStateException e) {
+                if (!String.valueOf(e.getMessage()).contains("is already compressed")) {
+                    throw e;
+                }
+            }
             assertEquals("1", pg.psql("ts_late", "SELECT count(*) FROM timescaledb_information.chunks"
                     + " WHERE hypertable_name = 'sensor_readings' AND is_compressed"));
             List<ReadingRow> late = List.of(new ReadingRow(old + 10_000_000, "co2_b", 401));
