@@ -69,11 +69,7 @@ final class JdbcAlertEventLog implements AlertEventLog {
             c = withSchema(c, p);
             c.setAutoCommit(false);
         } catch (SQLException | RuntimeException e) {
-            try {
-                c.close();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            SqlErrors.closeAfter(c, e);
             throw e;
         }
         conn = c;

@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.List;
+import java.util.function.ObjIntConsumer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
@@ -148,40 +150,48 @@ final class PostgresBatchWriter {
     }
 
     private void messagesOneByOne(Connection c, BatchRows rows, int[] counts) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ONE_MESSAGE)) {
-            for (int k = 0; k < rows.messages.size(); k++) {
-                MessageRow m = rows.messages.get(k);
-                ps.setString(1, m.sourceId());
-                ps.setLong(2, m.timestampMicros());
-                ps.setInt(3, m.canId());
-                ps.setBoolean(4, m.extended());
-                ps.setObject(5, m.nodeId(), Types.INTEGER);
-                ps.setString(6, m.messageType());
-                ps.setInt(7, m.dlc());
-                ps.setString(8, m.rawData());
-                ps.setString(9, m.decodedJson());
-                Integer n = isolated(c, ps);
-                if (n == null) {
-                    rows.rejectMessage(k, lastProblem);
-                } else {
-                    counts[n == 1 ? 0 : 1]++;
-                }
-            }
-        }
+        oneByOne(c, ONE_MESSAGE, rows.messages, (ps, m) -> {
+            ps.setString(1, m.sourceId());
+            ps.setLong(2, m.timestampMicros());
+            ps.setInt(3, m.canId());
+            ps.setBoolean(4, m.extended());
+            ps.setObject(5, m.nodeId(), Types.INTEGER);
+            ps.setString(6, m.messageType());
+            ps.setInt(7, m.dlc());
+            ps.setString(8, m.rawData());
+            ps.setString(9, m.decodedJson());
+        }, (e, k) -> rows.rejectMessage(k, e), counts, 0);
     }
 
     private void readingsOneByOne(Connection c, BatchRows rows, int[] counts) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ONE_READING)) {
-            for (int k = 0; k < rows.readings.size(); k++) {
-                ReadingRow r = rows.readings.get(k);
-                ps.setLong(1, r.timeMicros());
-                ps.setString(2, r.sensor());
-                ps.setDouble(3, r.value());
+        oneByOne(c, ONE_READING, rows.readings, (ps, r) -> {
+            ps.setLong(1, r.timeMicros());
+            ps.setString(2, r.sensor());
+            ps.setDouble(3, r.value());
+        }, (e, k) -> rows.rejectReading(k, e), counts, 2);
+    }
+
+    /** Binds one row's parameters. */
+    @FunctionalInterface
+    private interface Binder<T> {
+        void bind(PreparedStatement ps, T row) throws SQLException;
+    }
+
+    /**
+     * Inserts {@code list} row by row, each under a savepoint; a refused row goes to {@code reject}
+     * with its index, the others count into {@code counts[slot]} (inserted) or {@code counts[slot + 1]}
+     * (already there).
+     */
+    private <T> void oneByOne(Connection c, String sql, List<T> list, Binder<T> binder,
+            ObjIntConsumer<SQLException> reject, int[] counts, int slot) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int k = 0; k < list.size(); k++) {
+                binder.bind(ps, list.get(k));
                 Integer n = isolated(c, ps);
                 if (n == null) {
-                    rows.rejectReading(k, lastProblem);
+                    reject.accept(lastProblem, k);
                 } else {
-                    counts[n == 1 ? 2 : 3]++;
+                    counts[n == 1 ? slot : slot + 1]++;
                 }
             }
         }

@@ -93,11 +93,7 @@ final class PostgresSession implements AutoCloseable {
             try {
                 prepareSession(c);
             } catch (SQLException e) {
-                try {
-                    c.close();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+                SqlErrors.closeAfter(c, e);
                 throw e;
             }
             conn = c;
