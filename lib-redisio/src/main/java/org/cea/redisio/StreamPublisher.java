@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamPublisher.class);
-    private static final long CAP_WARN_INTERVAL_NS = 60_000_000_000L;
 
     /**
      * A snapshot of the counters.
@@ -60,39 +59,18 @@ public final class StreamPublisher implements AutoCloseable {
         }
     }
 
-    private final RedisConfig redis;
     private final StreamWriterSettings settings;
-    private final Spool spool;
     private final LongSupplier nanoTime;
     private final LongSupplier wallMillis;
     private final EntryIdGenerator ids = new EntryIdGenerator();
+    private final PublisherCounters counters = new PublisherCounters();
+    private final PublisherSpool spool;
+    private final PublisherLink link;
+    private final Refusals refusals;
     private final ArrayDeque<List<FrameEntry>> inFlight = new ArrayDeque<>();
     private List<FrameEntry> batch;
-    private StreamWriter writer;
     private long batchStartNs;
-    /** Reconnect pacing: due while connected; after a failure or refusal, when the next connect may be tried. */
-    private final Backoff backoff;
-    private long lastCapWarnNs;
     private boolean closed;
-    private boolean downLogged;
-    private volatile long added;
-    private volatile long written;
-    private volatile long duplicates;
-    private volatile long spooled;
-    private volatile long replayed;
-    private volatile long lost;
-    private volatile long streamLength;
-    private volatile long capHits;
-    private volatile long spoolDepth;
-    private volatile long spoolBad;
-    private volatile long refused;
-    /** Results from the first batch with a refused entry on, until its window has been received. */
-    private final List<StreamWriter.BatchResult> refusedWindow = new ArrayList<>();
-    /** Redis refused writes and has not accepted a batch since: keep backing off. */
-    private boolean refusing;
-    private long lastRefusalLogNs;
-    private volatile boolean connected;
-    private volatile String lastError;
 
     /**
      * Does not connect yet: the first {@link #add} or {@link #poll} does.
@@ -105,17 +83,19 @@ public final class StreamPublisher implements AutoCloseable {
      */
     public StreamPublisher(RedisConfig redis, StreamWriterSettings settings, Spool spool, LongSupplier nanoTime,
                            LongSupplier wallMillis) {
-        this.redis = Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(redis, "redis");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.spool = Objects.requireNonNull(spool, "spool");
+        Objects.requireNonNull(spool, "spool");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.wallMillis = Objects.requireNonNull(wallMillis, "wallMillis");
         this.batch = new ArrayList<>(settings.batchSize());
-        this.backoff = new Backoff(settings.backoffInitialMs(), settings.backoffMaxMs(), nanoTime);
+        Backoff backoff = new Backoff(settings.backoffInitialMs(), settings.backoffMaxMs(), nanoTime);
         if (spool.lastEntryId() != null) {
             ids.advancePast(spool.lastEntryId());
         }
-        this.spoolDepth = spool.depth();
+        this.spool = new PublisherSpool(spool, counters);
+        this.link = new PublisherLink(redis, settings, counters, this.spool, backoff);
+        this.refusals = new Refusals(counters, nanoTime);
     }
 
     /**
@@ -131,7 +111,7 @@ public final class StreamPublisher implements AutoCloseable {
             batchStartNs = nanoTime.getAsLong();
         }
         batch.add(ids.nextEntry(wallMillis.getAsLong(), frame));
-        added++;
+        counters.added++;
         if (batch.size() >= settings.batchSize()) {
             sendBatch();
         }
@@ -146,10 +126,10 @@ public final class StreamPublisher implements AutoCloseable {
             return;
         }
         long now = nanoTime.getAsLong();
-        if (writer == null && backoff.due()) {
-            tryConnect();
+        if (link.reconnectDue()) {
+            link.connect(ids, refusals.refusing());
         }
-        if (writer != null && !spool.isEmpty()) {
+        if (link.writer() != null && !spool.isEmpty()) {
             replayChunk();
         }
         if (!batch.isEmpty() && now - batchStartNs >= settings.flushIntervalMs() * 1_000_000L) {
@@ -167,8 +147,8 @@ public final class StreamPublisher implements AutoCloseable {
         if (!batch.isEmpty()) {
             due = Math.min(due, batchStartNs + settings.flushIntervalMs() * 1_000_000L - now);
         }
-        if (writer == null) {
-            due = Math.min(due, backoff.remainingNanos());
+        if (link.writer() == null) {
+            due = Math.min(due, link.remainingNanos());
         } else if (!spool.isEmpty() || (batch.isEmpty() && !inFlight.isEmpty())) {
             due = 0;
         }
@@ -181,7 +161,7 @@ public final class StreamPublisher implements AutoCloseable {
      */
     public void flush() {
         sendBatch();
-        if (writer != null && !inFlight.isEmpty()) {
+        if (link.writer() != null && !inFlight.isEmpty()) {
             drain();
         }
     }
@@ -191,15 +171,15 @@ public final class StreamPublisher implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        if (writer == null && backoff.due() && !closed) {
-            tryConnect();
+        if (link.reconnectDue() && !closed) {
+            link.connect(ids, refusals.refusing());
         }
-        if (writer != null && !spool.isEmpty()) {
+        if (link.writer() != null && !spool.isEmpty()) {
             replayChunk();
         }
-        if (writer != null && spool.isEmpty()) {
+        if (link.writer() != null && spool.isEmpty()) {
             try {
-                writer.send(batch);
+                link.writer().send(batch);
                 inFlight.addLast(batch);
                 batch = new ArrayList<>(settings.batchSize());
                 while (inFlight.size() > 1) {
@@ -228,14 +208,10 @@ public final class StreamPublisher implements AutoCloseable {
     }
 
     private void receiveOldest() {
-        StreamWriter.BatchResult r = writer.receive(inFlight.peekFirst());
+        StreamWriter.BatchResult r = link.writer().receive(inFlight.peekFirst());
         inFlight.removeFirst();
-        record(r);
-        if (!r.refused().isEmpty() || !refusedWindow.isEmpty()) {
-            refusedWindow.add(r);
-        } else if (r.written() > 0) {
-            refusing = false;
-        }
+        counters.record(r, settings, nanoTime.getAsLong());
+        refusals.received(r);
     }
 
     /**
@@ -243,46 +219,30 @@ public final class StreamPublisher implements AutoCloseable {
      * refused and backs off (the connection is closed; batches go to the spool meanwhile).
      */
     private void settleIfRefused() {
-        if (refusedWindow.isEmpty()) {
+        if (refusals.isEmpty()) {
             return;
         }
         while (!inFlight.isEmpty()) {
             receiveOldest();
         }
         spoolRefused();
-        backOff();
+        link.down();
     }
 
     /**
-     * Spools the refused entries of {@link #refusedWindow}, then the batches still in flight
-     * (outcome unknown). A refused entry that an accepted one has passed (a later entry of its
-     * batch, or any entry of a later batch, is in the stream) is below the stream's top and would
-     * be taken for a duplicate: it is spooled last, under a new id, and so is the batch being
-     * filled, so the spool stays in id order.
+     * Spools the refused entries of the window, then the batches still in flight (outcome
+     * unknown). A refused entry that an accepted one has passed is below the stream's top and
+     * would be taken for a duplicate ({@link Refusals#take}): it is spooled last, under a new id,
+     * and so is the batch being filled, so the spool stays in id order.
      */
     private void spoolRefused() {
-        List<FrameEntry> keep = new ArrayList<>();
-        List<FrameEntry> behind = new ArrayList<>();
-        String first = null;
-        for (int k = 0; k < refusedWindow.size(); k++) {
-            StreamWriter.BatchResult r = refusedWindow.get(k);
-            boolean passed = false;
-            for (int j = k + 1; j < refusedWindow.size(); j++) {
-                passed |= refusedWindow.get(j).anyInStream();
-            }
-            int cut = passed ? r.refused().size() : r.refusedBehind();
-            behind.addAll(r.refused().subList(0, cut));
-            keep.addAll(r.refused().subList(cut, r.refused().size()));
-            first = first == null ? r.refusal() : first;
-        }
-        refusedWindow.clear();
-        spoolOne(keep);
-        while (!inFlight.isEmpty()) {
-            spoolOne(inFlight.removeFirst());
-        }
-        spoolOne(renumbered(behind));
+        Refusals.Split split = refusals.take();
+        spool.append(split.keep());
+        spoolInFlight();
+        spool.append(renumbered(split.behind()));
         batch = renumbered(batch);
-        reportRefused(keep.size() + behind.size(), behind.size(), first);
+        refusals.report(split.keep().size() + split.behind().size(), split.behind().size(), split.first(),
+                link.nextDelayMs());
     }
 
     /** The frames under new ids from the generator (above every id handed out so far), in order. */
@@ -294,111 +254,50 @@ public final class StreamPublisher implements AutoCloseable {
         return out;
     }
 
-    private void reportRefused(int n, int renumbered, String first) {
-        if (n == 0) {
-            return;
-        }
-        refused += n;
-        refusing = true;
-        lastError = first;
-        long now = nanoTime.getAsLong();
-        if (lastRefusalLogNs == 0 || now - lastRefusalLogNs >= CAP_WARN_INTERVAL_NS / 6) {
-            lastRefusalLogNs = now;
-            LOG.error("Redis refused {} entries ({} refused since start; {} under new ids, as accepted entries had"
-                    + " passed them): spooled, sending again after a backoff of {} ms. First refusal: {}", n, refused,
-                    renumbered, backoff.nextDelayMs(), first);
-        }
-    }
-
-    /** Closes the connection and schedules the next attempt with capped exponential backoff. */
-    private void backOff() {
-        downLogged = true;
-        if (writer != null) {
-            writer.close();
-            writer = null;
-        }
-        connected = false;
-        backoff.failed();
-    }
-
     /**
      * Spools what is still in flight (older) and then {@code entries}: their replies are lost with
      * the connection, so they are sent again from the spool, where the explicit ids make a second
      * copy impossible.
      */
     private void spoolBatch(List<FrameEntry> entries) {
-        while (!inFlight.isEmpty()) {
-            spoolOne(inFlight.removeFirst());
-        }
-        spoolOne(entries);
+        spoolInFlight();
+        spool.append(entries);
     }
 
-    private void spoolOne(List<FrameEntry> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
-        try {
-            spool.append(entries);
-            spooled += entries.size();
-        } catch (SpoolException e) {
-            lost += entries.size();
-            lastError = e.getMessage();
-            LOG.error("DATA LOST: {} frames could not be spooled while Redis is unavailable: {}", entries.size(),
-                    e.getMessage(), e);
-        } finally {
-            spoolDepth = spool.depth();
+    private void spoolInFlight() {
+        while (!inFlight.isEmpty()) {
+            spool.append(inFlight.removeFirst());
         }
     }
 
     private void replayChunk() {
         drain();
-        if (writer == null) {
+        if (link.writer() == null) {
             return;
         }
-        List<FrameEntry> chunk = peekChunk();
+        List<FrameEntry> chunk = spool.peek(settings.replayChunk());
         if (chunk.isEmpty()) {
             return;
         }
         try {
-            StreamWriter.BatchResult r = writer.write(chunk);
-            record(r);
-            replayed += r.written();
+            StreamWriter.BatchResult r = link.writer().write(chunk);
+            counters.record(r, settings, nanoTime.getAsLong());
+            counters.replayed += r.written();
             if (!r.refused().isEmpty()) {
                 replayRefused(chunk, r);
                 return;
             }
-            if (r.written() > 0) {
-                refusing = false;
-            }
+            refusals.accepted(r);
             spool.consume(chunk.size());
-            spoolDepth = spool.depth();
             if (spool.isEmpty()) {
                 LOG.info("spool replayed into {}; spool truncated", settings.stream());
             }
         } catch (SpoolException e) {
-            lastError = e.getMessage();
+            counters.lastError = e.getMessage();
             LOG.error("spool {}: {}", spool.file(), e.getMessage(), e);
         } catch (RedisIoException e) {
             disconnected(e);
         }
-    }
-
-    /** The next chunk of the spool; empty when there is none or it cannot be read (logged). */
-    private List<FrameEntry> peekChunk() {
-        List<FrameEntry> chunk;
-        try {
-            chunk = spool.peek(settings.replayChunk());
-        } catch (SpoolException e) {
-            lastError = e.getMessage();
-            LOG.error("spool replay stopped: {}", e.getMessage(), e);
-            return List.of();
-        } finally {
-            spoolBad = spool.corruptLines();
-        }
-        if (chunk.isEmpty()) {
-            spoolDepth = spool.depth();
-        }
-        return chunk;
     }
 
     /**
@@ -409,72 +308,26 @@ public final class StreamPublisher implements AutoCloseable {
     private void replayRefused(List<FrameEntry> chunk, StreamWriter.BatchResult r) {
         List<FrameEntry> behind = r.refused().subList(0, r.refusedBehind());
         int tail = r.refused().size() - r.refusedBehind();
-        spoolOne(renumbered(behind));
+        spool.append(renumbered(behind));
         spool.consume(chunk.size() - tail);
-        spoolDepth = spool.depth();
         batch = renumbered(batch);
-        reportRefused(r.refused().size(), behind.size(), r.refusal());
-        backOff();
-    }
-
-    private void record(StreamWriter.BatchResult r) {
-        written += r.written();
-        duplicates += r.duplicates();
-        streamLength = r.streamLength();
-        if (r.streamLength() >= settings.maxLen() - settings.maxLen() / 100) {
-            capHits++;
-            long now = nanoTime.getAsLong();
-            if (capHits == 1 || now - lastCapWarnNs >= CAP_WARN_INTERVAL_NS) {
-                lastCapWarnNs = now;
-                LOG.warn("DATA AT RISK: stream {} holds {} entries, at its MAXLEN cap of {}: entries the worker has not"
-                        + " consumed yet are being trimmed (is can-worker running?)", settings.stream(),
-                        r.streamLength(), settings.maxLen());
-            }
-        }
-    }
-
-    private void tryConnect() {
-        try {
-            writer = StreamWriter.connect(redis, settings);
-            ids.advancePast(writer.lastId());
-            connected = true;
-            if (!refusing) {
-                backoff.succeeded();
-            }
-            downLogged = false;
-            LOG.info("connected to {} (stream {} top {}); {} spooled frames to replay", redis.maskedUrl(),
-                    settings.stream(), writer.lastId(), spool.depth());
-        } catch (RedisIoException e) {
-            writer = null;
-            lastError = e.getMessage();
-            long delayMs = backoff.failed();
-            if (!downLogged) {
-                LOG.warn("Redis unavailable ({}); spooling to {}, retrying with backoff up to {} ms", e.getMessage(),
-                        spool.file(), settings.backoffMaxMs());
-                downLogged = true;
-            } else {
-                LOG.debug("reconnect to {} failed, next attempt in {} ms: {}", redis.maskedUrl(), delayMs,
-                        e.getMessage());
-            }
-        }
+        refusals.report(r.refused().size(), behind.size(), r.refusal(), link.nextDelayMs());
+        link.down();
     }
 
     private void disconnected(RedisIoException e) {
-        if (!refusedWindow.isEmpty()) {
+        if (!refusals.isEmpty()) {
             spoolRefused();
         }
-        lastError = e.getMessage();
-        while (!inFlight.isEmpty()) {
-            spoolOne(inFlight.removeFirst());
-        }
+        counters.lastError = e.getMessage();
+        spoolInFlight();
         LOG.warn("Redis write failed ({}); spooling to {} and reconnecting", e.getMessage(), spool.file());
-        backOff();
+        link.down();
     }
 
     /** A snapshot of the counters; safe from any thread. */
     public Stats stats() {
-        return new Stats(added, written, duplicates, spooled, replayed, spoolDepth, lost, connected, streamLength,
-                capHits, lastError, spoolBad, refused);
+        return counters.snapshot();
     }
 
     /** Flushes the batch (to Redis, or to the spool) and closes the connection; idempotent. */
@@ -485,15 +338,12 @@ public final class StreamPublisher implements AutoCloseable {
         }
         try {
             flush();
-            if (writer != null) {
+            if (link.writer() != null) {
                 drain();
             }
         } finally {
             closed = true;
-            if (writer != null) {
-                writer.close();
-                writer = null;
-            }
+            link.close();
         }
     }
 }

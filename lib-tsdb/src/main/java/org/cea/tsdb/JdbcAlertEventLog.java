@@ -66,34 +66,42 @@ final class JdbcAlertEventLog implements AlertEventLog {
         }
         Connection c = DriverManager.getConnection(url.jdbcUrl(), p);
         try {
-            if (sqlite) {
-                try (Statement st = c.createStatement()) {
-                    st.execute("PRAGMA busy_timeout = 5000");
-                    for (String sql : SqlScript.statements(SqlScript.load("sqlite_alerts.sql"))) {
-                        st.execute(sql);
-                    }
-                }
-            } else if (!tableExists(c)) {
-                c.close();
-                try {
-                    PostgresStore.applySchema(url);
-                } catch (TsdbException e) {
-                    throw new TsdbException("table alert_events is missing in " + url + " and cannot be created ("
-                            + e.getMessage() + "): run bin/cea-db-setup (sql/timescaledb_setup.sql) as the database owner", e);
-                }
-                c = DriverManager.getConnection(url.jdbcUrl(), p);
-            }
+            c = withSchema(c, p);
             c.setAutoCommit(false);
         } catch (SQLException | RuntimeException e) {
-            try {
-                c.close();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            SqlErrors.closeAfter(c, e);
             throw e;
         }
         conn = c;
         return c;
+    }
+
+    /**
+     * {@code c} once the alert table is there: SQLite applies its script on every connection;
+     * PostgreSQL applies the setup script when the table is missing, on a connection of its own,
+     * and then a fresh connection is returned ({@code c} is closed).
+     */
+    private Connection withSchema(Connection c, Properties p) throws SQLException {
+        if (sqlite) {
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 5000");
+                for (String sql : SqlScript.statements(SqlScript.load("sqlite_alerts.sql"))) {
+                    st.execute(sql);
+                }
+            }
+            return c;
+        }
+        if (tableExists(c)) {
+            return c;
+        }
+        c.close();
+        try {
+            PostgresStore.applySchema(url);
+        } catch (TsdbException e) {
+            throw new TsdbException("table alert_events is missing in " + url + " and cannot be created ("
+                    + e.getMessage() + "): run bin/cea-db-setup (sql/timescaledb_setup.sql) as the database owner", e);
+        }
+        return DriverManager.getConnection(url.jdbcUrl(), p);
     }
 
     private static boolean tableExists(Connection c) throws SQLException {
@@ -152,29 +160,11 @@ final class JdbcAlertEventLog implements AlertEventLog {
 
     @Override
     public synchronized List<AlertEventRow> recent(AlertEventQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT event_id, " + millis("ts") + ", alert_id, rule, kind, severity,"
-                + " transition, state, room, sensor, value, threshold, message, " + millis("since") + ", "
-                + millis("fired_at") + ", acked_by, ack_note, " + (sqlite ? "detail" : "detail::text")
-                + " FROM alert_events WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        if (q.from() != null) {
-            sql.append(" AND ts >= ").append(time("?"));
-            args.add(q.from().toEpochMilli());
-        }
-        if (q.to() != null) {
-            sql.append(" AND ts < ").append(time("?"));
-            args.add(q.to().toEpochMilli());
-        }
-        for (String[] f : new String[][] {{"alert_id", q.alertId()}, {"rule", q.rule()}, {"room", q.room()}}) {
-            if (f[1] != null) {
-                sql.append(" AND ").append(f[0]).append(" = ?");
-                args.add(f[1]);
-            }
-        }
-        sql.append(" ORDER BY ts DESC, id DESC LIMIT ").append(q.limit());
+        String sql = recentSql(q, args);
         try {
             Connection c = connection();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.size(); i++) {
                     ps.setObject(i + 1, args.get(i));
                 }
@@ -193,6 +183,29 @@ final class JdbcAlertEventLog implements AlertEventLog {
         } catch (SQLException e) {
             throw fail("reading the alert history", e);
         }
+    }
+
+    /** The query for {@code q}; its parameters are added to {@code args}. */
+    private String recentSql(AlertEventQuery q, List<Object> args) {
+        StringBuilder sql = new StringBuilder("SELECT event_id, " + millis("ts") + ", alert_id, rule, kind, severity,"
+                + " transition, state, room, sensor, value, threshold, message, " + millis("since") + ", "
+                + millis("fired_at") + ", acked_by, ack_note, " + (sqlite ? "detail" : "detail::text")
+                + " FROM alert_events WHERE 1 = 1");
+        if (q.from() != null) {
+            sql.append(" AND ts >= ").append(time("?"));
+            args.add(q.from().toEpochMilli());
+        }
+        if (q.to() != null) {
+            sql.append(" AND ts < ").append(time("?"));
+            args.add(q.to().toEpochMilli());
+        }
+        for (String[] f : new String[][] {{"alert_id", q.alertId()}, {"rule", q.rule()}, {"room", q.room()}}) {
+            if (f[1] != null) {
+                sql.append(" AND ").append(f[0]).append(" = ?");
+                args.add(f[1]);
+            }
+        }
+        return sql.append(" ORDER BY ts DESC, id DESC LIMIT ").append(q.limit()).toString();
     }
 
     private static AlertEventRow row(ResultSet rs) throws SQLException {

@@ -64,21 +64,13 @@ final class PostgresBulkLoader implements BulkLoader {
                 }
                 c.commit();
             } catch (SQLException e) {
-                closeQuietly(c, e);
+                SqlErrors.closeAfter(c, e);
                 throw e;
             }
             return new PostgresBulkLoader(url, applicationName, c);
         } catch (SQLException e) {
             throw new StoreUnavailableException("cannot connect to " + url + " (SQLSTATE " + e.getSQLState() + "): "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static void closeQuietly(Connection c, SQLException cause) {
-        try {
-            c.close();
-        } catch (SQLException suppressed) {
-            cause.addSuppressed(suppressed);
         }
     }
 

@@ -76,7 +76,12 @@ final class PostgresHistory {
         if (agg.isEmpty()) {
             return raw(c, sensor, from, to, width);
         }
-        List<long[]> rawParts = Materialised.complement(agg, from, to);
+        return combined(c, sensor, view, width, agg, Materialised.complement(agg, from, to));
+    }
+
+    /** Whole aggregate buckets {@code agg} from {@code view}, raw rows over {@code rawParts}, re-bucketed to {@code width}. */
+    private PreparedStatement combined(Connection c, String sensor, String view, long width, List<long[]> agg,
+            List<long[]> rawParts) throws SQLException {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("WITH parts AS (SELECT ").append(bucket("bucket"))
                 .append(" AS b, sum_value AS s, min_value AS mn, max_value AS mx, samples AS n FROM ").append(view)

@@ -1,93 +1,45 @@
 package org.cea.tsdb;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PostgreSQL or TimescaleDB ({@code cea_sensors}). A batch is COPYed straight into each table;
- * when that meets an existing key (a replayed batch) it is COPYed into a session-local staging
- * table instead and moved with {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}, so a replayed
- * batch writes nothing twice. Rows the database refuses are then isolated one by one. One connection, re-opened after the server restarts: a call
- * that fails on a connection that had been working is retried once on a fresh one (every call is
- * idempotent), and otherwise reported as {@link StoreUnavailableException}.
+ * PostgreSQL or TimescaleDB ({@code cea_sensors}): the queries, over one {@link PostgresSession}
+ * (the connection, its transactions and the retry after a server restart). Batches are written by
+ * {@link PostgresBatchWriter} (COPY, staging on a replay, row-by-row isolation of refused rows);
+ * what the database offers is found by {@link PostgresSchema} when the store opens.
  */
 final class PostgresStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
-    /** Databases already warned about (missing TimescaleDB): one warning per database and JVM, not per reconnect. */
-    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
-    private static final String TS = "TIMESTAMPTZ 'epoch' + %s * INTERVAL '1 microsecond'";
     private static final String MICROS = "(extract(epoch FROM %s) * 1000000)::bigint";
-    private static final String STAGE_TABLES = "CREATE TEMP TABLE IF NOT EXISTS cea_stage_messages (n integer, source_id text,"
-            + " ts_us bigint, can_id integer, extended boolean, node_id integer, message_type text, dlc integer,"
-            + " raw_data text, decoded_data text) ON COMMIT DELETE ROWS;"
-            + " CREATE TEMP TABLE IF NOT EXISTS cea_stage_readings (ts_us bigint, sensor text, value double precision)"
-            + " ON COMMIT DELETE ROWS";
-    private static final String INSERT_COLUMNS = "INSERT INTO can_messages (source_id, timestamp, can_id, extended,"
-            + " node_id, message_type, dlc, raw_data, decoded_data) ";
-    private static final String FROM_STAGE_MESSAGES = INSERT_COLUMNS + "SELECT source_id, " + String.format(TS, "ts_us")
-            + ", can_id, extended, node_id, message_type, dlc, raw_data, decoded_data::jsonb FROM cea_stage_messages"
-            + " ORDER BY n ON CONFLICT (source_id, timestamp) DO NOTHING";
-    private static final String FROM_STAGE_READINGS = "INSERT INTO sensor_readings (time, sensor, value) SELECT "
-            + String.format(TS, "ts_us") + ", sensor, value FROM cea_stage_readings ON CONFLICT (sensor, time) DO NOTHING";
-    private static final String DIRECT_MESSAGES = "COPY can_messages (source_id, timestamp, can_id, extended, node_id,"
-            + " message_type, dlc, raw_data, decoded_data) FROM STDIN";
-    private static final String DIRECT_READINGS = "COPY sensor_readings (time, sensor, value) FROM STDIN";
-    private static final String UNIQUE_VIOLATION = "23505";
-    /** Advisory lock key taken by sql/timescaledb_setup.sql. */
-    private static final long SETUP_LOCK = 7_263_550_114L;
-    private static final String ONE_MESSAGE = INSERT_COLUMNS + "VALUES (?, " + String.format(TS, "?")
-            + ", ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (source_id, timestamp) DO NOTHING";
-    private static final String ONE_READING = "INSERT INTO sensor_readings (time, sensor, value) VALUES ("
-            + String.format(TS, "?") + ", ?, ?) ON CONFLICT (sensor, time) DO NOTHING";
-
-    /** Work done in one transaction on the store's connection. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
 
     private final StoreUrl url;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final CopyText copy = new CopyText();
-    private Connection conn;
+    private final PostgresSession session;
+    private final PostgresBatchWriter writer;
     private volatile Backend backend;
     private PostgresHistory history;
-    private SQLException lastProblem;
 
     private PostgresStore(StoreUrl url) {
         this.url = url;
+        this.session = new PostgresSession(url);
+        this.writer = new PostgresBatchWriter(url);
     }
 
     static PostgresStore open(StoreUrl url) {
         PostgresStore s = new PostgresStore(url);
         try {
-            s.run("opening", c -> {
-                if (!tableExists(c, "can_messages")) {
-                    LOG.info("{}: can_messages is missing, applying sql/timescaledb_setup.sql", url);
-                    applyScript(c);
-                }
-                s.detect(c);
+            s.session.run("opening", c -> {
+                s.found(PostgresSchema.ensure(c, url));
                 return null;
             });
         } catch (RuntimeException e) {
@@ -100,295 +52,29 @@ final class PostgresStore implements Store {
 
     static Backend applySchema(StoreUrl url) {
         try (PostgresStore s = new PostgresStore(url)) {
-            s.run("applying the schema", c -> {
-                applyScript(c);
-                s.detect(c);
+            s.session.run("applying the schema", c -> {
+                PostgresSchema.applyScript(c);
+                s.found(PostgresSchema.detect(c, url));
                 return null;
             });
             return s.backend;
         }
     }
 
-    /** Runs the setup script and commits; the script takes a session advisory lock, released after the commit. */
-    private static void applyScript(Connection c) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute(SqlScript.load("timescaledb_setup.sql"));
-            c.commit();
-            st.execute("SELECT pg_advisory_unlock(" + SETUP_LOCK + ")");
-        }
-    }
-
-    /** The table exists and this session's role may SELECT from it. */
-    private static boolean readable(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT to_regclass(?) IS NOT NULL AND has_table_privilege(to_regclass(?), 'SELECT')")) {
-            ps.setString(1, table);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    private static boolean tableExists(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    private void detect(Connection c) throws SQLException {
-        boolean tsdb;
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')")) {
-            rs.next();
-            tsdb = rs.getBoolean(1);
-        }
-        Backend found = tsdb ? Backend.TIMESCALEDB : Backend.POSTGRES;
-        boolean m1 = tsdb && tableExists(c, "sensor_readings_1m");
-        boolean h1 = tsdb && tableExists(c, "sensor_readings_1h");
-        boolean first = WARNED.add(url.toString());
-        if ((m1 || h1) && !Materialised.supported(c, m1 ? "sensor_readings_1m" : "sensor_readings_1h")) {
-            // without the watermark and the invalidation logs, old buckets could be missing or stale
-            if (first) {
-                LOG.warn("{}: this TimescaleDB's catalog does not tell which aggregate buckets are materialised;"
-                        + " history uses raw rows", url);
-            }
-            m1 = false;
-            h1 = false;
-        }
-        if (first && !tsdb) {
-            LOG.warn("{}: the TimescaleDB extension is not installed; using plain PostgreSQL tables "
-                    + "(no hypertables, compression or continuous aggregates; long history queries scan raw rows)", url);
-        } else if (first && !(m1 && h1)) {
-            LOG.warn("{}: TimescaleDB without continuous aggregates (apache license?); history uses raw rows", url);
-        }
-        // plain PostgreSQL's rollup tables (created by the setup script; a database set up before
-        // them gets them when bin/cea-db-setup runs again, and summarises raw rows until then)
-        boolean rollup = !tsdb && readable(c, PostgresSummaries.Aggregates.ROLLUP_TABLES.hour())
-                && readable(c, PostgresSummaries.Aggregates.ROLLUP_TABLES.minute());
-        if (first && !tsdb && !rollup) {
-            LOG.warn("{}: sensor_readings_rollup_1m/_1h missing (set up before they existed) or not readable by this"
-                    + " role: history and summaries read raw rows until bin/cea-db-setup runs again", url);
-        }
-        backend = found;
-        history = new PostgresHistory(tsdb, m1, h1, rollup);
-    }
-
-    private Connection connection() throws SQLException {
-        if (closed.get()) {
-            throw new IllegalStateException("store " + url + " is closed");
-        }
-        if (conn == null) {
-            Properties p = url.properties();
-            p.setProperty("connectTimeout", "5");
-            p.setProperty("loginTimeout", "10");
-            p.setProperty("tcpKeepAlive", "true");
-            // bounds every call (and so close(), which waits for a running call) when the server hangs
-            p.setProperty("socketTimeout", "120");
-            p.setProperty("ApplicationName", "cea-tsdb");
-            Connection c = DriverManager.getConnection(url.jdbcUrl(), p);
-            try {
-                c.setAutoCommit(false);
-                // created once per session and committed, so a rolled-back batch cannot drop them
-                try (Statement st = c.createStatement()) {
-                    // JIT compilation costs seconds on the history query's plan and saves nothing here
-                    st.execute("SET jit = off");
-                    st.execute(STAGE_TABLES);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                try {
-                    c.close();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
-            conn = c;
-        }
-        return conn;
-    }
-
-    /** Runs {@code work} in one transaction, retrying once on a fresh connection when a used one was lost. */
-    private synchronized <T> T run(String op, Work<T> work) {
-        for (int attempt = 0; ; attempt++) {
-            boolean reused = conn != null;
-            try {
-                Connection c = connection();
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException e) {
-                rollbackQuietly();
-                boolean unavailable = SqlErrors.isUnavailable(e);
-                if (unavailable) {
-                    dropConnection();
-                    if (reused && attempt == 0) {
-                        LOG.info("{}: connection lost during {} ({}); reconnecting", url, op, SqlErrors.describe(e));
-                        continue;
-                    }
-                }
-                throw SqlErrors.wrap(op, url, e);
-            }
-        }
+    private void found(PostgresSchema.Found f) {
+        backend = f.backend();
+        history = f.history();
     }
 
     @Override
     public WriteResult writeBatch(List<MessageRow> messages, List<ReadingRow> readings) {
         BatchRows rows = new BatchRows(messages, readings);
         int[] counts = run("writing a batch of " + rows.messages.size() + " messages and " + rows.readings.size()
-                + " readings", c -> writeRows(c, rows));
+                + " readings", c -> writer.write(c, rows));
         if (!rows.rejected.isEmpty()) {
             LOG.warn("batch on {}: {} rows rejected, first: {}", url, rows.rejected.size(), rows.rejected.get(0).describe());
         }
         return new WriteResult(counts[0], counts[1], counts[2], counts[3], rows.rejected);
-    }
-
-    /**
-     * Optimistic path first: COPY straight into both tables, as fast as {@code psql \copy}, with no
-     * savepoint round trips. When that meets an existing key (a replayed batch, SQLSTATE 23505)
-     * the transaction is rolled back and the batch goes through the staging tables and ON CONFLICT
-     * DO NOTHING; when the database refuses a row, through single-row inserts that isolate it.
-     */
-    private int[] writeRows(Connection c, BatchRows rows) throws SQLException {
-        rows.clearDatabaseRejections();
-        try {
-            return direct(c, rows);
-        } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState()) && !SqlErrors.isBadData(e)) {
-                throw e;
-            }
-            c.rollback();
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                try {
-                    return staged(c, rows);
-                } catch (SQLException again) {
-                    if (!SqlErrors.isBadData(again)) {
-                        throw again;
-                    }
-                    c.rollback();
-                    e = again;
-                }
-            }
-            LOG.warn("batch on {} refused ({}); writing row by row to isolate the bad rows", url, SqlErrors.describe(e));
-            return rowByRow(c, rows);
-        }
-    }
-
-    private int[] direct(Connection c, BatchRows rows) throws SQLException {
-        if (!rows.messages.isEmpty()) {
-            copy.reset();
-            rows.messages.forEach(copy::messageRow);
-            copyIn(c, DIRECT_MESSAGES);
-        }
-        if (!rows.readings.isEmpty()) {
-            copy.reset();
-            rows.readings.forEach(copy::readingRow);
-            copyIn(c, DIRECT_READINGS);
-        }
-        return new int[] {rows.messages.size(), 0, rows.readings.size(), 0};
-    }
-
-    private int[] staged(Connection c, BatchRows rows) throws SQLException {
-        int[] counts = new int[4];
-        try (Statement st = c.createStatement()) {
-            if (!rows.messages.isEmpty()) {
-                copy.reset();
-                for (int k = 0; k < rows.messages.size(); k++) {
-                    copy.message(k, rows.messages.get(k));
-                }
-                copyIn(c, "COPY cea_stage_messages FROM STDIN");
-                counts[0] = st.executeUpdate(FROM_STAGE_MESSAGES);
-                counts[1] = rows.messages.size() - counts[0];
-            }
-            if (!rows.readings.isEmpty()) {
-                copy.reset();
-                rows.readings.forEach(copy::reading);
-                copyIn(c, "COPY cea_stage_readings FROM STDIN");
-                counts[2] = st.executeUpdate(FROM_STAGE_READINGS);
-                counts[3] = rows.readings.size() - counts[2];
-            }
-        }
-        return counts;
-    }
-
-    private void copyIn(Connection c, String sql) throws SQLException {
-        byte[] data = copy.bytes();
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        try {
-            in.writeToCopy(data, 0, data.length);
-            in.endCopy();
-        } catch (SQLException e) {
-            if (in.isActive()) {
-                try {
-                    in.cancelCopy();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
-    }
-
-    private int[] rowByRow(Connection c, BatchRows rows) throws SQLException {
-        int[] counts = new int[4];
-        try (PreparedStatement ps = c.prepareStatement(ONE_MESSAGE)) {
-            for (int k = 0; k < rows.messages.size(); k++) {
-                MessageRow m = rows.messages.get(k);
-                ps.setString(1, m.sourceId());
-                ps.setLong(2, m.timestampMicros());
-                ps.setInt(3, m.canId());
-                ps.setBoolean(4, m.extended());
-                ps.setObject(5, m.nodeId(), Types.INTEGER);
-                ps.setString(6, m.messageType());
-                ps.setInt(7, m.dlc());
-                ps.setString(8, m.rawData());
-                ps.setString(9, m.decodedJson());
-                Integer n = isolated(c, ps);
-                if (n == null) {
-                    rows.rejectMessage(k, lastProblem);
-                } else {
-                    counts[n == 1 ? 0 : 1]++;
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(ONE_READING)) {
-            for (int k = 0; k < rows.readings.size(); k++) {
-                ReadingRow r = rows.readings.get(k);
-                ps.setLong(1, r.timeMicros());
-                ps.setString(2, r.sensor());
-                ps.setDouble(3, r.value());
-                Integer n = isolated(c, ps);
-                if (n == null) {
-                    rows.rejectReading(k, lastProblem);
-                } else {
-                    counts[n == 1 ? 2 : 3]++;
-                }
-            }
-        }
-        return counts;
-    }
-
-    /** Executes one row under a savepoint; null (and {@link #lastProblem} set) when the database refuses the data. */
-    private Integer isolated(Connection c, PreparedStatement ps) throws SQLException {
-        Savepoint sp = c.setSavepoint();
-        try {
-            int n = ps.executeUpdate();
-            c.releaseSavepoint(sp);
-            return n;
-        } catch (SQLException e) {
-            if (!SqlErrors.isBadData(e)) {
-                throw e;
-            }
-            c.rollback(sp);
-            lastProblem = e;
-            return null;
-        }
     }
 
     @Override
@@ -544,23 +230,12 @@ final class PostgresStore implements Store {
         return OffsetDateTime.ofInstant(Times.instant(micros), ZoneOffset.UTC);
     }
 
-    /** Like {@link #run} without the retry: rows already handed over must not be handed over twice. */
-    private synchronized long stream(String op, Work<Long> work) {
-        try {
-            Connection c = connection();
-            long n = work.run(c);
-            c.commit();
-            return n;
-        } catch (SQLException e) {
-            rollbackQuietly();
-            if (SqlErrors.isUnavailable(e)) {
-                dropConnection();
-            }
-            throw SqlErrors.wrap(op, url, e);
-        } catch (RuntimeException e) {
-            rollbackQuietly();
-            throw e;
-        }
+    private <T> T run(String op, PostgresSession.Work<T> work) {
+        return session.run(op, work);
+    }
+
+    private long stream(String op, PostgresSession.Work<Long> work) {
+        return session.stream(op, work);
     }
 
     @Override
@@ -577,33 +252,8 @@ final class PostgresStore implements Store {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed.compareAndSet(false, true)) {
-            dropConnection();
-            LOG.info("closed store {}", url);
-        }
-    }
-
-    private void dropConnection() {
-        Connection c = conn;
-        conn = null;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("closing the connection to {} failed", url, e);
-            }
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            if (conn != null && !conn.isClosed()) {
-                conn.rollback();
-            }
-        } catch (SQLException e) {
-            LOG.debug("rollback on {} failed", url, e);
-        }
+    public void close() {
+        session.close();
     }
 
     @Override

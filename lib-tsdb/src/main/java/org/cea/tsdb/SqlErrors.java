@@ -1,6 +1,7 @@
 package org.cea.tsdb;
 
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
 
 /** Turns driver exceptions into the library's exceptions by what the caller should do next. */
@@ -64,6 +65,18 @@ final class SqlErrors {
     static String describe(SQLException e) {
         String state = e.getSQLState();
         return message(e) + (state == null ? "" : " [SQLSTATE " + state + "]");
+    }
+
+    /**
+     * Closes a connection a factory opened before it failed with {@code cause}; a failure to close
+     * is added to {@code cause} as suppressed, so the first failure is the one reported.
+     */
+    static void closeAfter(Connection c, Exception cause) {
+        try {
+            c.close();
+        } catch (SQLException suppressed) {
+            cause.addSuppressed(suppressed);
+        }
     }
 
     /** Driver message alone, passwords masked. */

@@ -26,7 +26,7 @@ final class SignalBuilder {
     DbcSignal.ValueType valueType = DbcSignal.ValueType.INTEGER;
     int valueTypeLine;
 
-    DbcSignal build(String source, DbcParser.MessageBuilder message) {
+    DbcSignal build(String source, MessageBuilder message) {
         int atLine = valueTypeLine > 0 ? valueTypeLine : line;
         DbcSignal s;
         try {

@@ -12,7 +12,7 @@ final class SignalLine {
         this.line = line;
     }
 
-    SignalBuilder parse(DbcParser.MessageBuilder message) {
+    SignalBuilder parse(MessageBuilder message) {
         SignalBuilder s = new SignalBuilder();
         s.line = line;
         s.name = in.identifier("the signal name");
@@ -25,6 +25,16 @@ final class SignalLine {
             multiplexing(s, mux);
         }
         in.expect(':', "':' after the signal name");
+        layout(s);
+        scaling(s);
+        rangeAndUnit(s);
+        List<String> receivers = in.restOfLineWords();
+        s.receivers = receivers;
+        return s;
+    }
+
+    /** {@code start|length@order sign}. */
+    private void layout(SignalBuilder s) {
         s.startBit = integer("the start bit");
         in.expect('|', "'|' between start bit and length");
         s.length = integer("the length in bits");
@@ -39,6 +49,10 @@ final class SignalLine {
             throw in.errorAt(line, String.valueOf(sign), "'+' (unsigned) or '-' (signed)");
         }
         s.signed = sign == '-';
+    }
+
+    /** {@code (factor,offset)}. */
+    private void scaling(SignalBuilder s) {
         in.expect('(', "'(' before factor,offset");
         String factor = in.number("the factor");
         in.expect(',', "',' between factor and offset");
@@ -47,6 +61,10 @@ final class SignalLine {
         s.factor = decimal(s, factor, "the factor");
         s.offset = decimal(s, offset, "the offset");
         s.integerScaling = isInteger(factor) && isInteger(offset);
+    }
+
+    /** {@code [min|max] "unit"}. */
+    private void rangeAndUnit(SignalBuilder s) {
         in.expect('[', "'[' before min|max");
         s.minimum = decimal(s, in.number("the minimum"), "the minimum");
         in.expect('|', "'|' between min and max");
@@ -56,9 +74,6 @@ final class SignalLine {
         if (s.unit == null) {
             throw in.failAt(line, "signal " + s.name + ": the unit string has no closing '\"' on its line");
         }
-        List<String> receivers = in.restOfLineWords();
-        s.receivers = receivers;
-        return s;
     }
 
     private void multiplexing(SignalBuilder s, String token) {

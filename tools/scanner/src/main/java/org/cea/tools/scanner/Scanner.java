@@ -1,7 +1,6 @@
 package org.cea.tools.scanner;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -22,28 +21,25 @@ import org.cea.redisio.ScannerStatus;
 import org.cea.redisio.Spool;
 import org.cea.redisio.StreamPublisher;
 import org.cea.redisio.TimeSource;
-import org.cea.tsdb.Store;
-import org.cea.tsdb.StoreUnavailableException;
+import org.cea.tools.scanner.ScannerStartup.StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One scanner run: the calling thread reads the source, decodes, prints the console line and
- * hands each frame to two queues; {@code scanner-stream} feeds the stream (and debug) sinks,
- * {@code scanner-db} the legacy database write, {@code scanner-stats} prints the stats line,
- * {@code scanner-status} writes {@code scanner:status}. The source loop also watches the wall clock
- * against the monotonic clock ({@link ClockJumpDetector}): a jump is one WARN line, counted in the
- * stats line and the status hash.
+ * hands each frame to two queues; {@code scanner-stream} ({@link StreamFeed}) feeds the stream (and
+ * debug) sinks, {@code scanner-db} ({@link DbPath}) the legacy database write, {@code scanner-stats}
+ * prints the stats line, {@code scanner-status} writes {@code scanner:status}. The source loop also
+ * watches the wall clock against the monotonic clock ({@link ClockJumpDetector}): a jump is one WARN
+ * line, counted in the stats line and the status hash. Sources and the database path are opened by
+ * {@link ScannerStartup}.
  * {@link #stop()} (SIGTERM) ends the source loop; queued frames are then flushed and every
  * thread joined before {@link #run} returns.
  */
 final class Scanner {
     private static final Logger LOG = LoggerFactory.getLogger(Scanner.class);
     private static final int QUEUE = 65_536;
-    /** Frames the stream thread takes from the queue at once before it polls the sinks. */
-    private static final int STREAM_CHUNK = 4096;
-    private static final CanFrame END_FRAME = CanFrame.standard(0, new byte[0], 0);
-    private static final DecodeResult END_RESULT = new UnknownFrame(END_FRAME);
+    private static final DecodeResult END_RESULT = new UnknownFrame(StreamFeed.END_FRAME);
     private static final long JOIN_MS = 4_000;
     /** How often the source loop compares the clocks, nanoseconds. */
     private static final long CLOCK_CHECK_NS = 100_000_000L;
@@ -57,6 +53,8 @@ final class Scanner {
     private final ClockJumpDetector clock;
     private final long clockJumpMs;
     private final AtomicBoolean stop = new AtomicBoolean();
+    /** A sink or the source failed: the source loop stops and the run exits 1. */
+    private final AtomicBoolean sinkFailed = new AtomicBoolean();
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong dbDropped = new AtomicLong();
     private final BlockingQueue<CanFrame> streamQueue = new ArrayBlockingQueue<>(QUEUE);
@@ -64,9 +62,10 @@ final class Scanner {
     private volatile StreamPublisher publisher;
     private volatile DbPath db;
     private volatile FrameSource source;
-    private volatile boolean sinkFailed;
     private volatile long firstFrameNs;
     private volatile Path spoolFile;
+    /** Source loop only: the DB path's backlog-full error was logged. */
+    private boolean dbDropLogged;
 
     Scanner(ScannerOptions opt, PrintStream out, PrintStream err) {
         this(opt, out, err, TimeSource.system(), ClockJumpDetector.DEFAULT_THRESHOLD_MS);
@@ -107,27 +106,7 @@ final class Scanner {
         }
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            source = openSource();
-            resources.add(source);
-            LOG.info("reading {}", opt.source());
-            List<FrameSink> sinks = openSinks(resources);
-            Thread streamThread = thread("scanner-stream", () -> streamLoop(sinks));
-            Thread dbThread = opt.dbUrl() == null ? null : thread("scanner-db", openDb());
-            Thread statsThread = opt.statsSeconds() > 0 ? thread("scanner-stats", this::statsLoop) : null;
-            ScannerStatusWriter status = opt.redis() == null ? null : new ScannerStatusWriter(opt.redis(), this::status);
-            Thread statusThread = status == null ? null : thread("scanner-status", status);
-            try {
-                sourceLoop(decoder);
-                finish(streamThread, dbThread, statsThread);
-            } finally {
-                if (status != null) {
-                    status.stop(statusThread);
-                }
-            }
-            long start = firstFrameNs;
-            err.println(statsLine(start == 0 ? 0 : frames.get() * 1e9 / Math.max(1, System.nanoTime() - start))
-                    + " (final; rate = average since the first frame, all sinks flushed)");
-            return sinkFailed || !spoolDrained() ? 1 : 0;
+            return run(decoder, resources);
         } catch (StartupException e) {
             err.println("can-scanner: " + e.getMessage());
             return 1;
@@ -139,20 +118,30 @@ final class Scanner {
         }
     }
 
-    private FrameSource openSource() {
-        String s = opt.source();
+    /** Opens the source and the sinks (added to {@code resources}), starts the threads, reads, finishes. */
+    private int run(FrameDecoder decoder, List<AutoCloseable> resources) throws InterruptedException {
+        source = ScannerStartup.openSource(opt, time);
+        resources.add(source);
+        LOG.info("reading {}", opt.source());
+        List<FrameSink> sinks = openSinks(resources);
+        Thread streamThread = thread("scanner-stream",
+                new StreamFeed(streamQueue, sinks, publisher, spoolFile, opt, stop, sinkFailed));
+        Thread dbThread = opt.dbUrl() == null ? null : thread("scanner-db", openDb());
+        Thread statsThread = opt.statsSeconds() > 0 ? thread("scanner-stats", this::statsLoop) : null;
+        ScannerStatusWriter status = opt.redis() == null ? null : new ScannerStatusWriter(opt.redis(), this::status);
+        Thread statusThread = status == null ? null : thread("scanner-status", status);
         try {
-            if (s.startsWith("socketcan:")) {
-                return SocketCanSource.open(s.substring("socketcan:".length()), 200, time.wallMicros());
+            sourceLoop(decoder);
+            finish(streamThread, dbThread, statsThread);
+        } finally {
+            if (status != null) {
+                status.stop(statusThread);
             }
-            if (s.startsWith("candump:")) {
-                return CandumpSource.open(s.substring("candump:".length()), opt.speed(), opt.retime(), System::nanoTime,
-                        time.wallMicros());
-            }
-            return new SimSource(new FacilitySimulator(opt.sim()), opt.simSpeed(), System::nanoTime, time.wallMicros());
-        } catch (RuntimeException e) {
-            throw new StartupException(e.getMessage(), e);
         }
+        long start = firstFrameNs;
+        err.println(statsLine(start == 0 ? 0 : frames.get() * 1e9 / Math.max(1, System.nanoTime() - start))
+                + " (final; rate = average since the first frame, all sinks flushed)");
+        return sinkFailed.get() || !spoolDrained() ? 1 : 0;
     }
 
     private List<FrameSink> openSinks(List<AutoCloseable> resources) {
@@ -178,67 +167,21 @@ final class Scanner {
     }
 
     private Runnable openDb() {
-        String url = opt.dbUrl();
-        String masked = Store.maskPasswords(url);
-        Path file = sqliteFile(url);
-        if (file != null && file.toAbsolutePath().getParent() != null) {
-            try {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            } catch (java.io.IOException e) {
-                throw new StartupException("--db-url " + masked + ": cannot create its directory (" + e.getMessage() + ")", e);
-            }
-        }
-        Store opened = null;
-        try {
-            opened = Store.open(url);
-            if (opened.holdsStreamRows()) {
-                String where = opened.toString();
-                opened.close();
-                return refuseTheWorkersDatabase(where);
-            }
-            LOG.info("direct DB write to {} ({})", opened, opened.backend());
-        } catch (StoreUnavailableException e) {
-            LOG.warn("DB path: {} unavailable at start ({}); retrying in the background", masked, e.getMessage());
-        } catch (StartupException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new StartupException("--db-url: " + e.getMessage(), e);
-        }
-        db = new DbPath(() -> Store.open(url), opened, masked, dbQueue, END_RESULT, opt.dbBatch(), opt.dbFlushMs(), System::nanoTime);
+        db = ScannerStartup.openDb(opt, dbQueue, END_RESULT);
         return db;
-    }
-
-    private static Runnable refuseTheWorkersDatabase(String where) {
-        throw new StartupException("--db-url " + where + " holds rows the worker wrote from the stream: it is the"
-                + " worker's database, and the legacy direct write would store every frame a second time; point"
-                + " --db-url / LEGACY_DB_URL at the legacy SQLite file or pass --no-db", null);
-    }
-
-    private static Path sqliteFile(String url) {
-        if (url.startsWith("jdbc:sqlite:")) {
-            return Path.of(url.substring("jdbc:sqlite:".length()));
-        }
-        if (url.contains("://") || url.startsWith("jdbc:")) {
-            return null;
-        }
-        return Path.of(url);
     }
 
     private void sourceLoop(FrameDecoder decoder) throws InterruptedException {
         ConsoleFormat console = new ConsoleFormat(ZoneId.systemDefault());
         long deadline = opt.durationMs() > 0 ? System.nanoTime() + opt.durationMs() * 1_000_000L : Long.MAX_VALUE;
-        boolean dbDropLogged = false;
         long nextClockCheck = time.monotonicNanos().getAsLong();
-        while (!stop.get() && !sinkFailed) {
+        while (!stop.get() && !sinkFailed.get()) {
             long mono = time.monotonicNanos().getAsLong();
             if (mono - nextClockCheck >= 0) {
                 nextClockCheck = mono + CLOCK_CHECK_NS;
                 reportJump(clock.check());
             }
-            if (opt.count() > 0 && frames.get() >= opt.count()) {
-                break;
-            }
-            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+            if (ended(deadline)) {
                 break;
             }
             CanFrame f;
@@ -246,35 +189,47 @@ final class Scanner {
                 f = source.next(200);
             } catch (SocketCanException e) {
                 err.println("can-scanner: " + e.getMessage());
-                sinkFailed = true;
+                sinkFailed.set(true);
                 break;
             }
-            if (f == null) {
-                if (source.exhausted()) {
-                    break;
-                }
-                continue;
+            if (f != null) {
+                accept(f, decoder, console);
+            } else if (source.exhausted()) {
+                break;
             }
-            if (firstFrameNs == 0) {
-                firstFrameNs = System.nanoTime();
-            }
-            // decoding only feeds the console and the DB path; the stream takes raw frames
-            DecodeResult r = opt.quiet() && db == null ? null : decoder.decode(f);
-            if (!opt.quiet()) {
-                out.println(console.line(r));
-            }
-            streamQueue.put(f);
-            if (db != null && !dbQueue.offer(r)) {
-                dbDropped.incrementAndGet();
-                if (!dbDropLogged) {
-                    LOG.error("DB path backlog full ({} frames): frames are not written to the database until it"
-                            + " catches up (they are still in the stream)", QUEUE);
-                    dbDropLogged = true;
-                }
-            }
-            frames.incrementAndGet();
         }
     }
+
+    /** The count or the duration is reached. */
+    private boolean ended(long deadline) {
+        if (opt.count() > 0 && frames.get() >= opt.count()) {
+            return true;
+        }
+        return deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0;
+    }
+
+    /** One frame from the source: decoded for the console and the DB path, queued for both threads. */
+    private void accept(CanFrame f, FrameDecoder decoder, ConsoleFormat console) throws InterruptedException {
+        if (firstFrameNs == 0) {
+            firstFrameNs = System.nanoTime();
+        }
+        // decoding only feeds the console and the DB path; the stream takes raw frames
+        DecodeResult r = opt.quiet() && db == null ? null : decoder.decode(f);
+        if (!opt.quiet()) {
+            out.println(console.line(r));
+        }
+        streamQueue.put(f);
+        if (db != null && !dbQueue.offer(r)) {
+            dbDropped.incrementAndGet();
+            if (!dbDropLogged) {
+                LOG.error("DB path backlog full ({} frames): frames are not written to the database until it"
+                        + " catches up (they are still in the stream)", QUEUE);
+                dbDropLogged = true;
+            }
+        }
+        frames.incrementAndGet();
+    }
+
 
     private void reportJump(ClockJumpDetector.Jump j) {
         if (j != null) {
@@ -290,75 +245,6 @@ final class Scanner {
         return new ScannerStatus.Snapshot(opt.source(), frames.get(), clock.jumps(), clock.last(), time.wallMillis());
     }
 
-    private void streamLoop(List<FrameSink> sinks) {
-        // drainTo takes the queue's lock once per chunk instead of once per frame: at max-speed
-        // replay the per-frame poll contended with the source thread's put (bench-scanner.sh)
-        List<CanFrame> chunk = new ArrayList<>(STREAM_CHUNK);
-        try {
-            boolean end = false;
-            while (!end) {
-                long wait = 1_000_000_000L;
-                for (FrameSink s : sinks) {
-                    wait = Math.min(wait, s.nanosUntilDue());
-                }
-                CanFrame first = wait <= 0 ? streamQueue.poll() : streamQueue.poll(wait, TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    chunk.add(first);
-                    streamQueue.drainTo(chunk, STREAM_CHUNK - 1);
-                    end = deliver(chunk, sinks);
-                    chunk.clear();
-                    if (end) {
-                        drainSpool(sinks);
-                    }
-                }
-                for (FrameSink s : sinks) {
-                    s.poll();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("stream thread failed: {}", e.getMessage(), e);
-            sinkFailed = true;
-        } finally {
-            for (FrameSink s : sinks) {
-                try {
-                    s.close();
-                } catch (RuntimeException e) {
-                    LOG.error("closing {} failed: {}", s, e.getMessage(), e);
-                    sinkFailed = true;
-                }
-            }
-        }
-    }
-
-    /**
-     * The end of a finite run (not a signal): frames spooled while Redis was down get up to
-     * {@code --drain-timeout} to reach it. A signal cuts the wait short (systemd's stop budget).
-     */
-    private void drainSpool(List<FrameSink> sinks) throws InterruptedException {
-        StreamPublisher p = publisher;
-        if (p == null || stop.get() || opt.drainTimeoutMs() == 0) {
-            return;
-        }
-        p.flush();
-        if (p.stats().spoolDepth() == 0) {
-            return;
-        }
-        LOG.info("end of {} with {} frames spooled in {} (Redis unreachable): waiting up to {} ms for Redis",
-                opt.source(), p.stats().spoolDepth(), spoolFile, opt.drainTimeoutMs());
-        long deadline = System.nanoTime() + opt.drainTimeoutMs() * 1_000_000L;
-        while (p.stats().spoolDepth() > 0 && !stop.get() && System.nanoTime() - deadline < 0) {
-            long wait = Math.min(p.nanosUntilDue(), Math.min(100_000_000L, deadline - System.nanoTime()));
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            for (FrameSink s : sinks) {
-                s.poll();
-            }
-        }
-    }
-
     /** False (and one line on stderr) when a finite run ends with frames still in the spool. */
     private boolean spoolDrained() {
         StreamPublisher p = publisher;
@@ -369,23 +255,6 @@ final class Scanner {
         err.println("can-scanner: " + left + " frames still spooled in " + spoolFile + " after waiting "
                 + opt.drainTimeoutMs() / 1000.0 + " s (--drain-timeout) for Redis " + opt.redis().maskedUrl()
                 + "; start Redis, then run can-scanner again (with the same --spool-dir) to send them");
-        return false;
-    }
-
-    /**
-     * Hands a chunk to every sink; true when it held the end marker. A method of its own so that
-     * the JIT compiles the per-frame path once, normally, instead of inside two on-stack
-     * replacements of the long-running loop (bench-scanner.sh: less C2 time in the first seconds).
-     */
-    private static boolean deliver(List<CanFrame> chunk, List<FrameSink> sinks) {
-        for (CanFrame f : chunk) {
-            if (f == END_FRAME) {
-                return true;
-            }
-            for (FrameSink s : sinks) {
-                s.add(f);
-            }
-        }
         return false;
     }
 
@@ -443,7 +312,7 @@ final class Scanner {
     }
 
     private void finish(Thread streamThread, Thread dbThread, Thread statsThread) throws InterruptedException {
-        streamQueue.put(END_FRAME);
+        streamQueue.put(StreamFeed.END_FRAME);
         if (dbThread != null) {
             if (!dbQueue.offer(END_RESULT, 1, TimeUnit.SECONDS)) {
                 dbThread.interrupt();
@@ -482,15 +351,6 @@ final class Scanner {
             } catch (Exception e) {
                 LOG.error("closing {} failed: {}", resources.get(i), e.getMessage(), e);
             }
-        }
-    }
-
-    /** A startup failure with a one-line message. */
-    static final class StartupException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StartupException(String message, Throwable cause) {
-            super(message, cause);
         }
     }
 }
