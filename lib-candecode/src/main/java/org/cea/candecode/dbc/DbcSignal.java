@@ -66,21 +66,7 @@ public final class DbcSignal {
                      double factor, double offset, boolean integerScaling, double minimum, double maximum,
                      String unit, List<String> receivers, boolean multiplexer, Integer multiplexerValue,
                      Map<Long, String> choices, String comment) {
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("signal name must be non-empty");
-        }
-        if (startBit < 0 || startBit > 511) {
-            throw new IllegalArgumentException("signal " + name + ": start bit must be 0..511, was " + startBit);
-        }
-        if (length < 1 || length > 64) {
-            throw new IllegalArgumentException("signal " + name + ": length must be 1..64 bits, was " + length);
-        }
-        Objects.requireNonNull(byteOrder, "byteOrder");
-        Objects.requireNonNull(valueType, "valueType");
-        if (valueType == ValueType.FLOAT32 && length != 32 || valueType == ValueType.FLOAT64 && length != 64) {
-            throw new IllegalArgumentException("signal " + name + ": a " + valueType + " signal must be "
-                    + (valueType == ValueType.FLOAT32 ? 32 : 64) + " bits long, was " + length);
-        }
+        check(name, startBit, length, byteOrder, valueType);
         this.name = name;
         this.startBit = startBit;
         this.length = length;
@@ -103,6 +89,25 @@ public final class DbcSignal {
         int lastBit = lsbPosition();
         this.shift = byteOrder == ByteOrder.LITTLE_ENDIAN ? startBit : 63 - lastBit;
         this.bytesNeeded = (byteOrder == ByteOrder.LITTLE_ENDIAN ? startBit + length - 1 : lastBit) / 8 + 1;
+    }
+
+    /** The constructor's validation: each failure names the signal, the field and the allowed range. */
+    private static void check(String name, int startBit, int length, ByteOrder byteOrder, ValueType valueType) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("signal name must be non-empty");
+        }
+        if (startBit < 0 || startBit > 511) {
+            throw new IllegalArgumentException("signal " + name + ": start bit must be 0..511, was " + startBit);
+        }
+        if (length < 1 || length > 64) {
+            throw new IllegalArgumentException("signal " + name + ": length must be 1..64 bits, was " + length);
+        }
+        Objects.requireNonNull(byteOrder, "byteOrder");
+        Objects.requireNonNull(valueType, "valueType");
+        if (valueType == ValueType.FLOAT32 && length != 32 || valueType == ValueType.FLOAT64 && length != 64) {
+            throw new IllegalArgumentException("signal " + name + ": a " + valueType + " signal must be "
+                    + (valueType == ValueType.FLOAT32 ? 32 : 64) + " bits long, was " + length);
+        }
     }
 
     /** Position of the MSB counted from the first bit on the wire (byte 0 bit 7 = 0), Motorola only. */
