@@ -136,6 +136,11 @@ public final class JsonbText {
             expect('}');
             break;
         }
+        appendSorted(out, members);
+    }
+
+    /** Appends the members in jsonb's key order (sorts {@code members} in place). */
+    private static void appendSorted(StringBuilder out, List<Member> members) {
         members.sort((a, b) -> JsonbForms.KEY_ORDER.compare(a.key(), b.key()));
         out.append('{');
         for (int i = 0; i < members.size(); i++) {

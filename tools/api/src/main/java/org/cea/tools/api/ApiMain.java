@@ -53,66 +53,87 @@ public final class ApiMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, ToolExit exit) {
-        OptionParser p = new OptionParser();
-        OptionSpec<Void> help = p.acceptsAll(List.of("h", "help"), "show this help").forHelp();
-        p.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
-        OptionSpec<String> listen = p.accepts("listen", "HOST:PORT to bind (env API_LISTEN, default "
-                + ApiConfig.DEFAULT_LISTEN + ")").withRequiredArg();
-        OptionSpec<String> redis = p.accepts("redis-url", "live state (env REDIS_URL, default " + EnvNames.DEFAULT_REDIS_URL
-                + ")").withRequiredArg();
-        OptionSpec<String> db = p.accepts("db-url", "database, read-only role in production: postgresql://user:pass@host:port/cea_sensors"
-                + " or jdbc:sqlite:PATH (env DB_URL_READER, else DB_URL)").withRequiredArg();
-        OptionSpec<Path> facility = p.accepts("facility", "facility profile JSON (default: $CEA_ETC or the install's etc/facility.json)")
-                .withRequiredArg().withValuesConvertedBy(new PathConverter());
-        OptionSpec<Path> dbc = p.accepts("dbc", "DBC file (default: beside --facility, cea.dbc)")
-                .withRequiredArg().withValuesConvertedBy(new PathConverter());
-        OptionSpec<Path> automation = p.accepts("automation", "automation.json for band rules, lights and time zone"
-                + " (default: automation.json beside --facility, when it exists)")
-                .withRequiredArg().withValuesConvertedBy(new PathConverter());
-        OptionSpec<String> allowedHosts = p.accepts("allowed-hosts", "further host names the Host and Origin headers may"
-                + " name, comma-separated (env API_ALLOWED_HOSTS; always allowed: localhost, 127.0.0.1, ::1 and the --listen"
-                + " address); others get 421/403").withRequiredArg();
-        OptionSpec<Path> tokenFile = p.accepts("token-file", "root-owned file (0600/0640) holding the token every request must"
-                + " send as 'Authorization: Bearer TOKEN' (env API_TOKEN_FILE, or the token itself in API_TOKEN; never on the"
-                + " command line); required when --listen is not a loopback address")
-                .withRequiredArg().withValuesConvertedBy(new PathConverter());
-        p.accepts("allow-no-token", "listen on a non-loopback address without a token (env API_ALLOW_NO_TOKEN=1)");
-        OptionSpec<Integer> stale = p.accepts("stale-after-ms", "a sensor without a reading for longer is stale")
-                .withRequiredArg().ofType(Integer.class).defaultsTo(10_000);
-        ApiConfig cfg;
-        Path automationJson;
+        Flags f = new Flags();
+        Settings s;
         try {
-            OptionSet o = p.parse(args);
-            if (o.has(help)) {
-                usage(p, out);
+            OptionSet o = f.parser.parse(args);
+            if (o.has(f.help)) {
+                usage(f.parser, out);
                 return 0;
             }
             if (!o.nonOptionArguments().isEmpty()) {
                 throw new IllegalArgumentException("unexpected argument: " + o.nonOptionArguments().get(0));
             }
-            Map<String, String> env = System.getenv();
-            String dbUrl = DbConfig.reader("--db-url", o.valueOf(db), env, null).url();
-            Path facilityJson = o.has(facility) ? o.valueOf(facility)
-                    : ProfileDir.locate(null, env, ApiMain.class).resolve(FacilityProfile.FACILITY_JSON);
-            Path dbcFile = o.has(dbc) ? o.valueOf(dbc) : facilityJson.resolveSibling(FacilityProfile.DBC_FILE);
-            automationJson = o.has(automation) ? o.valueOf(automation) : facilityJson.resolveSibling("automation.json");
-            if (o.has(automation) && !Files.isRegularFile(automationJson)) {
-                throw new IllegalArgumentException("--automation " + automationJson + ": no such file");
-            }
-            Object[] hp = ApiConfig.parseListen(EnvNames.pick(o.valueOf(listen), env, ApiConfig.DEFAULT_LISTEN, "API_LISTEN"));
-            String tokenPath = o.has(tokenFile) ? o.valueOf(tokenFile).toString() : EnvNames.first(env, null, "API_TOKEN_FILE");
-            ApiAccess access = ApiAccess.resolve((String) hp[0], EnvNames.pick(o.valueOf(allowedHosts), env, null,
-                    "API_ALLOWED_HOSTS"), EnvNames.first(env, null, "API_TOKEN"), tokenPath == null ? null : Path.of(tokenPath),
-                    o.has("allow-no-token") || "1".equals(EnvNames.first(env, "0", "API_ALLOW_NO_TOKEN")));
-            cfg = new ApiConfig((String) hp[0], (Integer) hp[1], RedisConfig.fromUrl(EnvNames.redisUrl(o.valueOf(redis), env))
-                    .withServiceUser("api", env), dbUrl, facilityJson, dbcFile,
-                    Duration.ofMillis(o.valueOf(stale)), access);
+            s = settings(f, o, System.getenv());
         } catch (OptionException | IllegalArgumentException e) {
             err.println("can-api: " + e.getMessage());
-            usage(p, err);
+            usage(f.parser, err);
             return 2;
         }
-        return serve(cfg, automationJson, err, exit);
+        return serve(s.config(), s.automationJson(), err, exit);
+    }
+
+    /** The command line: the parser and its options, in {@code --help} order. */
+    private static final class Flags {
+        final OptionParser parser = new OptionParser();
+        final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        final OptionSpec<Void> debug = parser.accepts("debug",
+                "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
+        final OptionSpec<String> listen = parser.accepts("listen", "HOST:PORT to bind (env API_LISTEN, default "
+                + ApiConfig.DEFAULT_LISTEN + ")").withRequiredArg();
+        final OptionSpec<String> redis = parser.accepts("redis-url", "live state (env REDIS_URL, default "
+                + EnvNames.DEFAULT_REDIS_URL + ")").withRequiredArg();
+        final OptionSpec<String> db = parser.accepts("db-url", "database, read-only role in production:"
+                + " postgresql://user:pass@host:port/cea_sensors or jdbc:sqlite:PATH (env DB_URL_READER, else DB_URL)")
+                .withRequiredArg();
+        final OptionSpec<Path> facility = parser.accepts("facility",
+                "facility profile JSON (default: $CEA_ETC or the install's etc/facility.json)")
+                .withRequiredArg().withValuesConvertedBy(new PathConverter());
+        final OptionSpec<Path> dbc = parser.accepts("dbc", "DBC file (default: beside --facility, cea.dbc)")
+                .withRequiredArg().withValuesConvertedBy(new PathConverter());
+        final OptionSpec<Path> automation = parser.accepts("automation", "automation.json for band rules, lights and time zone"
+                + " (default: automation.json beside --facility, when it exists)")
+                .withRequiredArg().withValuesConvertedBy(new PathConverter());
+        final OptionSpec<String> allowedHosts = parser.accepts("allowed-hosts", "further host names the Host and Origin headers"
+                + " may name, comma-separated (env API_ALLOWED_HOSTS; always allowed: localhost, 127.0.0.1, ::1 and the --listen"
+                + " address); others get 421/403").withRequiredArg();
+        final OptionSpec<Path> tokenFile = parser.accepts("token-file", "root-owned file (0600/0640) holding the token every"
+                + " request must send as 'Authorization: Bearer TOKEN' (env API_TOKEN_FILE, or the token itself in API_TOKEN;"
+                + " never on the command line); required when --listen is not a loopback address")
+                .withRequiredArg().withValuesConvertedBy(new PathConverter());
+        final OptionSpec<Void> allowNoToken = parser.accepts("allow-no-token",
+                "listen on a non-loopback address without a token (env API_ALLOW_NO_TOKEN=1)");
+        final OptionSpec<Integer> stale = parser.accepts("stale-after-ms", "a sensor without a reading for longer is stale")
+                .withRequiredArg().ofType(Integer.class).defaultsTo(10_000);
+    }
+
+    /** What the flags resolve to: the server's configuration and the automation rules file (may not exist). */
+    private record Settings(ApiConfig config, Path automationJson) {
+    }
+
+    /**
+     * Resolves flags, environment and defaults.
+     *
+     * @throws IllegalArgumentException on a bad flag value (exit 2)
+     */
+    private static Settings settings(Flags f, OptionSet o, Map<String, String> env) {
+        String dbUrl = DbConfig.reader("--db-url", o.valueOf(f.db), env, null).url();
+        Path facilityJson = o.has(f.facility) ? o.valueOf(f.facility)
+                : ProfileDir.locate(null, env, ApiMain.class).resolve(FacilityProfile.FACILITY_JSON);
+        Path dbcFile = o.has(f.dbc) ? o.valueOf(f.dbc) : facilityJson.resolveSibling(FacilityProfile.DBC_FILE);
+        Path automationJson = o.has(f.automation) ? o.valueOf(f.automation) : facilityJson.resolveSibling("automation.json");
+        if (o.has(f.automation) && !Files.isRegularFile(automationJson)) {
+            throw new IllegalArgumentException("--automation " + automationJson + ": no such file");
+        }
+        Object[] hp = ApiConfig.parseListen(EnvNames.pick(o.valueOf(f.listen), env, ApiConfig.DEFAULT_LISTEN, "API_LISTEN"));
+        String tokenPath = o.has(f.tokenFile) ? o.valueOf(f.tokenFile).toString() : EnvNames.first(env, null, "API_TOKEN_FILE");
+        ApiAccess access = ApiAccess.resolve((String) hp[0], EnvNames.pick(o.valueOf(f.allowedHosts), env, null,
+                "API_ALLOWED_HOSTS"), EnvNames.first(env, null, "API_TOKEN"), tokenPath == null ? null : Path.of(tokenPath),
+                o.has(f.allowNoToken) || "1".equals(EnvNames.first(env, "0", "API_ALLOW_NO_TOKEN")));
+        ApiConfig cfg = new ApiConfig((String) hp[0], (Integer) hp[1], RedisConfig.fromUrl(EnvNames.redisUrl(o.valueOf(f.redis), env))
+                .withServiceUser("api", env), dbUrl, facilityJson, dbcFile,
+                Duration.ofMillis(o.valueOf(f.stale)), access);
+        return new Settings(cfg, automationJson);
     }
 
     private static int serve(ApiConfig cfg, Path automationJson, PrintStream err, ToolExit exit) {

@@ -29,6 +29,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * hardware: it exercises the contract end to end. Exit 0 on SIGTERM, 2 on bad flags.
  */
 final class ActuatorMain {
+    private static final String USAGE = "usage: cea-actuator --dry-run [--redis-url URL] [--group G] [--consumer NAME] [--count N]";
+
     private ActuatorMain() {
     }
 
@@ -38,58 +40,81 @@ final class ActuatorMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, ToolExit exit) {
-        OptionParser p = new OptionParser();
-        OptionSpec<Void> help = p.acceptsAll(List.of("h", "help"), "show this help").forHelp();
-        p.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
-        OptionSpec<Void> dryRun = p.accepts("dry-run", "log and acknowledge commands without driving anything (required:"
-                + " this reference consumer has no hardware)");
-        OptionSpec<String> redis = p.accepts("redis-url", "redis://[user:pass@]host:port[/db] (env REDIS_URL)").withRequiredArg();
-        OptionSpec<String> group = p.accepts("group", "consumer group").withRequiredArg().defaultsTo("cea-actuator");
-        OptionSpec<String> consumer = p.accepts("consumer", "consumer name (default host-pid)").withRequiredArg();
-        OptionSpec<Long> count = p.accepts("count", "exit after this many commands (0 = run until SIGTERM)").withRequiredArg()
-                .ofType(Long.class).defaultsTo(0L);
+        Flags f = new Flags();
         OptionSet o;
         try {
-            o = p.parse(args);
-            if (o.has(help)) {
-                out.println("usage: cea-actuator --dry-run [--redis-url URL] [--group G] [--consumer NAME] [--count N]");
-                p.printHelpOn(out);
+            o = f.parser.parse(args);
+            if (o.has(f.help)) {
+                out.println(USAGE);
+                f.parser.printHelpOn(out);
                 return 0;
             }
-            if (!o.has(dryRun)) {
+            if (!o.has(f.dryRun)) {
                 throw new IllegalArgumentException("--dry-run is required: this reference consumer drives no hardware");
             }
         } catch (OptionException | IllegalArgumentException e) {
             err.println("cea-actuator: " + e.getMessage());
-            err.println("usage: cea-actuator --dry-run [--redis-url URL] [--group G] [--consumer NAME] [--count N]");
+            err.println(USAGE);
             return 2;
         } catch (IOException e) {
             return 1;
         }
-        String url = EnvNames.redisUrl(o.valueOf(redis), System.getenv());
-        RedisConfig rc;
-        try {
-            rc = RedisConfig.fromUrl(url).withServiceUser("automation", System.getenv()).withSocketTimeoutMs(5_000);
-        } catch (IllegalArgumentException e) {
-            err.println("cea-actuator: " + e.getMessage());
+        RedisConfig rc = redisConfig(o.valueOf(f.redis), err);
+        if (rc == null) {
             return 2;
         }
-        String name = o.has(consumer) ? o.valueOf(consumer) : ConsumerConfig.defaultConsumerName();
+        String name = o.has(f.consumer) ? o.valueOf(f.consumer) : ConsumerConfig.defaultConsumerName();
         AtomicBoolean running = new AtomicBoolean(true);
         exit.onSignal(() -> running.set(false));
         try (JedisPooled jedis = rc.openClient()) {
-            try {
-                jedis.ping();
-            } catch (JedisConnectionException e) {
-                // unreachable: consume() retries with the same messages as after an outage
-            } catch (JedisDataException e) {
-                return exit.fatal(err, "redis " + rc.maskedUrl() + " refused the connection: " + e.getMessage()
-                        + " (fix the user/password in --redis-url / REDIS_URL)", e);
+            JedisDataException refused = refused(jedis);
+            if (refused != null) {
+                return exit.fatal(err, "redis " + rc.maskedUrl() + " refused the connection: " + refused.getMessage()
+                        + " (fix the user/password in --redis-url / REDIS_URL)", refused);
             }
-            consume(jedis, new ConsumerConfig(AlertKeys.COMMANDS, o.valueOf(group), name, 100, 1_000, 60_000, 100),
-                    o.valueOf(count), running, out, err);
+            consume(jedis, new ConsumerConfig(AlertKeys.COMMANDS, o.valueOf(f.group), name, 100, 1_000, 60_000, 100),
+                    o.valueOf(f.count), running, out, err);
         }
         return 0;
+    }
+
+    /** The command line: the parser and its options, in {@code --help} order. */
+    private static final class Flags {
+        final OptionParser parser = new OptionParser();
+        final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        final OptionSpec<Void> debug = parser.accepts("debug",
+                "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
+        final OptionSpec<Void> dryRun = parser.accepts("dry-run", "log and acknowledge commands without driving anything (required:"
+                + " this reference consumer has no hardware)");
+        final OptionSpec<String> redis = parser.accepts("redis-url", "redis://[user:pass@]host:port[/db] (env REDIS_URL)")
+                .withRequiredArg();
+        final OptionSpec<String> group = parser.accepts("group", "consumer group").withRequiredArg().defaultsTo("cea-actuator");
+        final OptionSpec<String> consumer = parser.accepts("consumer", "consumer name (default host-pid)").withRequiredArg();
+        final OptionSpec<Long> count = parser.accepts("count", "exit after this many commands (0 = run until SIGTERM)")
+                .withRequiredArg().ofType(Long.class).defaultsTo(0L);
+    }
+
+    /** The Redis connection from {@code --redis-url} or the environment, or null after printing why it is bad (exit 2). */
+    private static RedisConfig redisConfig(String flag, PrintStream err) {
+        String url = EnvNames.redisUrl(flag, System.getenv());
+        try {
+            return RedisConfig.fromUrl(url).withServiceUser("automation", System.getenv()).withSocketTimeoutMs(5_000);
+        } catch (IllegalArgumentException e) {
+            err.println("cea-actuator: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Pings once: the refusal (bad user/password) if Redis answered with one, else null. */
+    private static JedisDataException refused(JedisPooled jedis) {
+        try {
+            jedis.ping();
+        } catch (JedisConnectionException e) {
+            // unreachable: consume() retries with the same messages as after an outage
+        } catch (JedisDataException e) {
+            return e;
+        }
+        return null;
     }
 
     private static void consume(JedisPooled jedis, ConsumerConfig cc, long max, AtomicBoolean running, PrintStream out,

@@ -63,70 +63,30 @@ public final class AutomationMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, ToolExit exit) {
-        OptionParser p = new OptionParser();
-        OptionSpec<Void> help = p.acceptsAll(List.of("h", "help"), "show this help").forHelp();
-        p.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
-        OptionSpec<String> config = p.accepts("config", "rules and notifiers (env CEA_AUTOMATION_CONFIG; default <etc>/automation.json)")
-                .withRequiredArg();
-        OptionSpec<String> redis = p.accepts("redis-url", "redis://[user:pass@]host:port[/db] (env REDIS_URL, default redis://127.0.0.1:6379)")
-                .withRequiredArg();
-        OptionSpec<String> db = p.accepts("db-url", "database for the alert history, cea_writer role (env DB_URL; none: history only in"
-                + " the alerts:events stream)").withRequiredArg();
-        OptionSpec<String> metrics = p.accepts("metrics-listen", "Prometheus /metrics address, or off (env AUTOMATION_METRICS_LISTEN)")
-                .withRequiredArg();
-        OptionSpec<String> facility = p.accepts("facility", "facility.json (default <etc>/facility.json)").withRequiredArg();
-        OptionSpec<String> dbc = p.accepts("dbc", "DBC file (default beside --facility)").withRequiredArg();
-        OptionSpec<String> consumer = p.accepts("consumer", "consumer name in the stream groups (default host-pid)").withRequiredArg();
-        OptionSpec<Void> check = p.accepts("check", "validate the configuration and the notifiers' environment, then exit");
+        Flags f = new Flags();
         AutomationSettings s;
         boolean checkOnly;
         try {
-            OptionSet o = p.parse(args);
-            if (o.has(help)) {
-                usage(p, out);
+            OptionSet o = f.parser.parse(args);
+            if (o.has(f.help)) {
+                usage(f.parser, out);
                 return 0;
             }
             if (!o.nonOptionArguments().isEmpty()) {
                 throw new IllegalArgumentException("unexpected argument '" + o.nonOptionArguments().get(0) + "'");
             }
-            checkOnly = o.has(check);
-            Map<String, String> env = System.getenv();
-            RedisConfig rc = RedisConfig.fromUrl(EnvNames.redisUrl(o.valueOf(redis), env))
-                    .withServiceUser("automation", env).withSocketTimeoutMs(3_000);
-            String metricsAt = EnvNames.pick(o.valueOf(metrics), env, "127.0.0.1:9310", "AUTOMATION_METRICS_LISTEN");
-            Path etc = ProfileDir.locate(null, env, AutomationMain.class);
-            Path facilityJson = o.has(facility) ? Path.of(o.valueOf(facility)) : etc.resolve(FacilityProfile.FACILITY_JSON);
-            Path dbcFile = o.has(dbc) ? Path.of(o.valueOf(dbc)) : facilityJson.resolveSibling(FacilityProfile.DBC_FILE);
-            Path cfg = Path.of(EnvNames.pick(o.valueOf(config), env, etc.resolve("automation.json").toString(),
-                    "CEA_AUTOMATION_CONFIG"));
-            DbConfig history = DbConfig.optionalWriter("--db-url", o.valueOf(db), env);
-            String dbUrl = history == null ? null : history.url();
-            String name = o.has(consumer) ? o.valueOf(consumer) : ConsumerConfig.defaultConsumerName();
-            FacilityProfile profile = profile(facilityJson, dbcFile, err);
-            if (profile == null) {
+            checkOnly = o.has(f.check);
+            s = settings(f, o, err);
+            if (s == null) {
                 return 1;
             }
-            AutomationConfig ac;
-            try {
-                ac = AutomationConfigParser.parse(cfg, profile);
-            } catch (AutomationConfigException e) {
-                err.println("cea-automation: " + e.getMessage());
-                return 1;
-            }
-            s = new AutomationSettings(ac, profile, rc, dbUrl, "off".equals(metricsAt) ? null : listen(metricsAt), name);
         } catch (OptionException | IllegalArgumentException e) {
             err.println("cea-automation: " + e.getMessage());
-            usage(p, err);
+            usage(f.parser, err);
             return 2;
         }
-        List<Notifier> notifiers = new ArrayList<>();
-        try {
-            for (AutomationConfig.Notifier n : s.config().notifiers()) {
-                notifiers.add(Notifier.create(n, System::getenv));
-            }
-        } catch (AutomationConfigException e) {
-            err.println("cea-automation: " + s.config().source() + ": " + e.getMessage() + " (set it in /etc/cea/cea.env)");
-            notifiers.forEach(Notifier::close);
+        List<Notifier> notifiers = notifiers(s.config(), err);
+        if (notifiers == null) {
             return 1;
         }
         if (checkOnly) {
@@ -136,6 +96,75 @@ public final class AutomationMain {
             return 0;
         }
         return serve(s, notifiers, err, exit);
+    }
+
+    /** The command line: the parser and its options, in {@code --help} order. */
+    private static final class Flags {
+        final OptionParser parser = new OptionParser();
+        final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help").forHelp();
+        final OptionSpec<?> debug = parser.accepts("debug",
+                "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
+        final OptionSpec<String> config = parser.accepts("config",
+                "rules and notifiers (env CEA_AUTOMATION_CONFIG; default <etc>/automation.json)").withRequiredArg();
+        final OptionSpec<String> redis = parser.accepts("redis-url",
+                "redis://[user:pass@]host:port[/db] (env REDIS_URL, default redis://127.0.0.1:6379)").withRequiredArg();
+        final OptionSpec<String> db = parser.accepts("db-url", "database for the alert history, cea_writer role (env DB_URL; none:"
+                + " history only in the alerts:events stream)").withRequiredArg();
+        final OptionSpec<String> metrics = parser.accepts("metrics-listen",
+                "Prometheus /metrics address, or off (env AUTOMATION_METRICS_LISTEN)").withRequiredArg();
+        final OptionSpec<String> facility = parser.accepts("facility", "facility.json (default <etc>/facility.json)").withRequiredArg();
+        final OptionSpec<String> dbc = parser.accepts("dbc", "DBC file (default beside --facility)").withRequiredArg();
+        final OptionSpec<String> consumer = parser.accepts("consumer", "consumer name in the stream groups (default host-pid)")
+                .withRequiredArg();
+        final OptionSpec<Void> check = parser.accepts("check", "validate the configuration and the notifiers' environment, then exit");
+    }
+
+    /**
+     * Resolves flags, environment and defaults and loads the facility profile and the rules.
+     *
+     * @return the settings, or null after printing why the profile or the rules cannot be loaded (exit 1)
+     * @throws IllegalArgumentException on a bad flag value (exit 2)
+     */
+    private static AutomationSettings settings(Flags f, OptionSet o, PrintStream err) {
+        Map<String, String> env = System.getenv();
+        RedisConfig rc = RedisConfig.fromUrl(EnvNames.redisUrl(o.valueOf(f.redis), env))
+                .withServiceUser("automation", env).withSocketTimeoutMs(3_000);
+        String metricsAt = EnvNames.pick(o.valueOf(f.metrics), env, "127.0.0.1:9310", "AUTOMATION_METRICS_LISTEN");
+        Path etc = ProfileDir.locate(null, env, AutomationMain.class);
+        Path facilityJson = o.has(f.facility) ? Path.of(o.valueOf(f.facility)) : etc.resolve(FacilityProfile.FACILITY_JSON);
+        Path dbcFile = o.has(f.dbc) ? Path.of(o.valueOf(f.dbc)) : facilityJson.resolveSibling(FacilityProfile.DBC_FILE);
+        Path cfg = Path.of(EnvNames.pick(o.valueOf(f.config), env, etc.resolve("automation.json").toString(),
+                "CEA_AUTOMATION_CONFIG"));
+        DbConfig history = DbConfig.optionalWriter("--db-url", o.valueOf(f.db), env);
+        String dbUrl = history == null ? null : history.url();
+        String name = o.has(f.consumer) ? o.valueOf(f.consumer) : ConsumerConfig.defaultConsumerName();
+        FacilityProfile profile = profile(facilityJson, dbcFile, err);
+        if (profile == null) {
+            return null;
+        }
+        AutomationConfig ac;
+        try {
+            ac = AutomationConfigParser.parse(cfg, profile);
+        } catch (AutomationConfigException e) {
+            err.println("cea-automation: " + e.getMessage());
+            return null;
+        }
+        return new AutomationSettings(ac, profile, rc, dbUrl, "off".equals(metricsAt) ? null : listen(metricsAt), name);
+    }
+
+    /** The configured notifiers, or null (all closed) after printing which credential is missing. */
+    private static List<Notifier> notifiers(AutomationConfig config, PrintStream err) {
+        List<Notifier> notifiers = new ArrayList<>();
+        try {
+            for (AutomationConfig.Notifier n : config.notifiers()) {
+                notifiers.add(Notifier.create(n, System::getenv));
+            }
+        } catch (AutomationConfigException e) {
+            err.println("cea-automation: " + config.source() + ": " + e.getMessage() + " (set it in /etc/cea/cea.env)");
+            notifiers.forEach(Notifier::close);
+            return null;
+        }
+        return notifiers;
     }
 
     private static int serve(AutomationSettings s, List<Notifier> notifiers, PrintStream err, ToolExit exit) {

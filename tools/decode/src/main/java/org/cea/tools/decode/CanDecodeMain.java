@@ -66,10 +66,7 @@ public final class CanDecodeMain {
             return usage(parser, stderr, e.getMessage());
         }
         if (opts.has("help")) {
-            PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-            printHelp(parser, out);
-            out.flush();
-            return 0;
+            return help(parser, stdout);
         }
         List<?> files = opts.nonOptionArguments();
         if (files.size() > 1) {
@@ -127,6 +124,14 @@ public final class CanDecodeMain {
         } catch (IOException e) {
             throw new IOException(file + ": cannot open (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** {@code --help}: the usage on stdout, exit 0. */
+    private static int help(OptionParser parser, OutputStream stdout) {
+        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        printHelp(parser, out);
+        out.flush();
+        return 0;
     }
 
     private static int usage(OptionParser parser, PrintStream err, String problem) {

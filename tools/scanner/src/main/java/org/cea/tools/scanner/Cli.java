@@ -34,85 +34,79 @@ final class Cli {
     static final long DEFAULT_DB_FLUSH_MS = 5_000;
 
     final OptionParser parser = new OptionParser();
-    private final OptionSpec<String> source;
-    private final OptionSpec<String> redisUrl;
-    private final OptionSpec<Void> noStream;
-    private final OptionSpec<String> dbUrl;
-    private final OptionSpec<Void> noDb;
-    private final OptionSpec<String> spoolDir;
-    private final OptionSpec<String> sink;
-    private final OptionSpec<String> etc;
-    private final OptionSpec<Void> quiet;
-    private final OptionSpec<Integer> stats;
-    private final OptionSpec<Long> count;
-    private final OptionSpec<Double> duration;
-    private final OptionSpec<String> speed;
-    private final OptionSpec<Void> retime;
-    private final OptionSpec<String> simSpeed;
-    private final OptionSpec<Long> simSeed;
-    private final OptionSpec<String> simDropout;
-    private final OptionSpec<String> simFault;
-    private final OptionSpec<String> simSet;
-    private final OptionSpec<Double> simLoss;
-    private final OptionSpec<Integer> batch;
-    private final OptionSpec<Integer> flushMs;
-    private final OptionSpec<Long> maxLen;
-    private final OptionSpec<Integer> dbBatch;
-    private final OptionSpec<Long> dbFlushMs;
-    private final OptionSpec<Double> drainTimeout;
-    private final OptionSpec<Void> help;
-
-    Cli() {
-        source = parser.accepts("source", "socketcan:IFACE | candump:FILE | candump:- | sim").withRequiredArg()
-                .defaultsTo("socketcan:can0");
-        redisUrl = parser.accepts("redis-url", "redis://[user:password@]host:port[/db] or rediss:// (env REDIS_URL)")
-                .withRequiredArg().defaultsTo("redis://127.0.0.1:6379");
-        noStream = parser.accepts("no-stream", "do not write the Redis stream");
-        dbUrl = parser.accepts("db-url", "legacy direct DB write: SQLite file, jdbc:sqlite:, postgresql:// (env LEGACY_DB_URL)")
-                .withRequiredArg().defaultsTo(DEFAULT_DB);
-        noDb = parser.accepts("no-db", "no direct DB write");
-        spoolDir = parser.accepts("spool-dir", "where frames wait while Redis is down (env CEA_SPOOL_DIR)")
-                .withRequiredArg().defaultsTo(DEFAULT_SPOOL);
-        sink = parser.accepts("sink", "extra debug sink candump:FILE (candump -l format)").withRequiredArg();
-        etc = parser.accepts("etc", "directory with facility.json and cea.dbc (env CEA_ETC)").withRequiredArg();
-        quiet = parser.accepts("quiet", "no per-frame console line");
-        stats = parser.accepts("stats-interval", "seconds between stats lines on stderr, 0 = none")
-                .withRequiredArg().ofType(Integer.class).defaultsTo(10);
-        count = parser.accepts("count", "stop after N frames").withRequiredArg().ofType(Long.class).defaultsTo(0L);
-        duration = parser.accepts("duration", "stop after SEC seconds").withRequiredArg().ofType(Double.class)
-                .defaultsTo(0.0);
-        speed = parser.accepts("speed", "candump replay speed: factor (1.0 = original timing) or max")
-                .withRequiredArg().defaultsTo("1.0");
-        retime = parser.accepts("retime", "stamp replayed candump frames with the current time");
-        simSpeed = parser.accepts("sim-speed", "simulated seconds per second, or max").withRequiredArg()
-                .defaultsTo("1");
-        simSeed = parser.accepts("sim-seed", "simulator noise seed").withRequiredArg().ofType(Long.class)
-                .defaultsTo(1L);
-        simDropout = parser.accepts("sim-dropout", "simulated nodes (1-4) that stay silent: NODE or NODE@FROM-TO"
-                + " (simulated seconds)").withRequiredArg().withValuesSeparatedBy(',');
-        simFault = parser.accepts("sim-fault", "room nodes (1-3) whose PT100 reports faulted probes: NODE or NODE@FROM-TO")
-                .withRequiredArg().withValuesSeparatedBy(',');
-        simSet = parser.accepts("sim-set", "hold a simulated signal: NODE:SIGNAL=VALUE[@FROM-TO], SIGNAL one of "
-                + String.join(", ", FacilitySimulator.Window.SIGNALS) + " (repeatable)").withRequiredArg();
-        simLoss = parser.accepts("sim-loss", "probability 0..1 that a simulated frame is lost (seq gap)")
-                .withRequiredArg().ofType(Double.class).defaultsTo(0.0);
-        batch = parser.accepts("batch-size", "stream entries per pipelined XADD batch").withRequiredArg()
-                .ofType(Integer.class).defaultsTo(StreamWriterSettings.DEFAULT_BATCH);
-        flushMs = parser.accepts("flush-ms", "send a partial stream batch after this many ms").withRequiredArg()
-                .ofType(Integer.class).defaultsTo(StreamWriterSettings.DEFAULT_FLUSH_MS);
-        maxLen = parser.accepts("maxlen", "MAXLEN ~ memory cap of the stream, entries").withRequiredArg()
-                .ofType(Long.class).defaultsTo(StreamWriterSettings.DEFAULT_MAX_LEN);
-        dbBatch = parser.accepts("db-batch", "rows per DB transaction").withRequiredArg().ofType(Integer.class)
-                .defaultsTo(500);
-        dbFlushMs = parser.accepts("db-flush-ms", "legacy DB write: rows gather this long after the first before"
-                + " one transaction (0..60000; 0 = at once); a power cut loses at most this much of the legacy file")
-                .withRequiredArg().ofType(Long.class).defaultsTo(DEFAULT_DB_FLUSH_MS);
-        drainTimeout = parser.accepts("drain-timeout", "at the end of a finite run (candump log, --count, --duration),"
-                + " wait up to SEC seconds for spooled frames to reach Redis; frames still spooled then: exit 1")
-                .withRequiredArg().ofType(Double.class).defaultsTo(30.0);
-        help = parser.acceptsAll(asList("help", "h"), "this help").forHelp();
-        parser.accepts("debug", "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
-    }
+    private final OptionSpec<String> source =
+            parser.accepts("source", "socketcan:IFACE | candump:FILE | candump:- | sim").withRequiredArg()
+            .defaultsTo("socketcan:can0");
+    private final OptionSpec<String> redisUrl =
+            parser.accepts("redis-url", "redis://[user:password@]host:port[/db] or rediss:// (env REDIS_URL)")
+            .withRequiredArg().defaultsTo("redis://127.0.0.1:6379");
+    private final OptionSpec<Void> noStream = parser.accepts("no-stream", "do not write the Redis stream");
+    private final OptionSpec<String> dbUrl =
+            parser.accepts("db-url", "legacy direct DB write: SQLite file, jdbc:sqlite:, postgresql:// (env LEGACY_DB_URL)")
+            .withRequiredArg().defaultsTo(DEFAULT_DB);
+    private final OptionSpec<Void> noDb = parser.accepts("no-db", "no direct DB write");
+    private final OptionSpec<String> spoolDir =
+            parser.accepts("spool-dir", "where frames wait while Redis is down (env CEA_SPOOL_DIR)")
+            .withRequiredArg().defaultsTo(DEFAULT_SPOOL);
+    private final OptionSpec<String> sink =
+            parser.accepts("sink", "extra debug sink candump:FILE (candump -l format)").withRequiredArg();
+    private final OptionSpec<String> etc =
+            parser.accepts("etc", "directory with facility.json and cea.dbc (env CEA_ETC)").withRequiredArg();
+    private final OptionSpec<Void> quiet = parser.accepts("quiet", "no per-frame console line");
+    private final OptionSpec<Integer> stats =
+            parser.accepts("stats-interval", "seconds between stats lines on stderr, 0 = none")
+            .withRequiredArg().ofType(Integer.class).defaultsTo(10);
+    private final OptionSpec<Long> count =
+            parser.accepts("count", "stop after N frames").withRequiredArg().ofType(Long.class).defaultsTo(0L);
+    private final OptionSpec<Double> duration =
+            parser.accepts("duration", "stop after SEC seconds").withRequiredArg().ofType(Double.class)
+            .defaultsTo(0.0);
+    private final OptionSpec<String> speed =
+            parser.accepts("speed", "candump replay speed: factor (1.0 = original timing) or max")
+            .withRequiredArg().defaultsTo("1.0");
+    private final OptionSpec<Void> retime =
+            parser.accepts("retime", "stamp replayed candump frames with the current time");
+    private final OptionSpec<String> simSpeed =
+            parser.accepts("sim-speed", "simulated seconds per second, or max").withRequiredArg()
+            .defaultsTo("1");
+    private final OptionSpec<Long> simSeed =
+            parser.accepts("sim-seed", "simulator noise seed").withRequiredArg().ofType(Long.class)
+            .defaultsTo(1L);
+    private final OptionSpec<String> simDropout =
+            parser.accepts("sim-dropout", "simulated nodes (1-4) that stay silent: NODE or NODE@FROM-TO"
+            + " (simulated seconds)").withRequiredArg().withValuesSeparatedBy(',');
+    private final OptionSpec<String> simFault =
+            parser.accepts("sim-fault", "room nodes (1-3) whose PT100 reports faulted probes: NODE or NODE@FROM-TO")
+            .withRequiredArg().withValuesSeparatedBy(',');
+    private final OptionSpec<String> simSet =
+            parser.accepts("sim-set", "hold a simulated signal: NODE:SIGNAL=VALUE[@FROM-TO], SIGNAL one of "
+            + String.join(", ", FacilitySimulator.Window.SIGNALS) + " (repeatable)").withRequiredArg();
+    private final OptionSpec<Double> simLoss =
+            parser.accepts("sim-loss", "probability 0..1 that a simulated frame is lost (seq gap)")
+            .withRequiredArg().ofType(Double.class).defaultsTo(0.0);
+    private final OptionSpec<Integer> batch =
+            parser.accepts("batch-size", "stream entries per pipelined XADD batch").withRequiredArg()
+            .ofType(Integer.class).defaultsTo(StreamWriterSettings.DEFAULT_BATCH);
+    private final OptionSpec<Integer> flushMs =
+            parser.accepts("flush-ms", "send a partial stream batch after this many ms").withRequiredArg()
+            .ofType(Integer.class).defaultsTo(StreamWriterSettings.DEFAULT_FLUSH_MS);
+    private final OptionSpec<Long> maxLen =
+            parser.accepts("maxlen", "MAXLEN ~ memory cap of the stream, entries").withRequiredArg()
+            .ofType(Long.class).defaultsTo(StreamWriterSettings.DEFAULT_MAX_LEN);
+    private final OptionSpec<Integer> dbBatch =
+            parser.accepts("db-batch", "rows per DB transaction").withRequiredArg().ofType(Integer.class)
+            .defaultsTo(500);
+    private final OptionSpec<Long> dbFlushMs =
+            parser.accepts("db-flush-ms", "legacy DB write: rows gather this long after the first before"
+            + " one transaction (0..60000; 0 = at once); a power cut loses at most this much of the legacy file")
+            .withRequiredArg().ofType(Long.class).defaultsTo(DEFAULT_DB_FLUSH_MS);
+    private final OptionSpec<Double> drainTimeout =
+            parser.accepts("drain-timeout", "at the end of a finite run (candump log, --count, --duration),"
+            + " wait up to SEC seconds for spooled frames to reach Redis; frames still spooled then: exit 1")
+            .withRequiredArg().ofType(Double.class).defaultsTo(30.0);
+    private final OptionSpec<Void> help = parser.acceptsAll(asList("help", "h"), "this help").forHelp();
+    private final OptionSpec<Void> debug = parser.accepts("debug",
+            "log at DEBUG: a fatal error with its stack trace (bin/ wrappers; or CEA_DEBUG=1)");
 
     /** Prints usage. */
     void usage(PrintStream err) {
