@@ -42,6 +42,7 @@ final class ActuatorMain {
     static int run(String[] args, PrintStream out, PrintStream err, ToolExit exit) {
         Flags f = new Flags();
         OptionSet o;
+        long count;
         try {
             o = f.parser.parse(args);
             if (o.has(f.help)) {
@@ -51,6 +52,11 @@ final class ActuatorMain {
             }
             if (!o.has(f.dryRun)) {
                 throw new IllegalArgumentException("--dry-run is required: this reference consumer drives no hardware");
+            }
+            // read here, not where it is used: a value that is not a number is a usage error (exit 2), not a crash
+            count = o.valueOf(f.count);
+            if (count < 0) {
+                throw new IllegalArgumentException("--count must be 0 or more, was " + count);
             }
         } catch (OptionException | IllegalArgumentException e) {
             err.println("cea-actuator: " + e.getMessage());
@@ -73,7 +79,7 @@ final class ActuatorMain {
                         + " (fix the user/password in --redis-url / REDIS_URL)", refused);
             }
             consume(jedis, new ConsumerConfig(AlertKeys.COMMANDS, o.valueOf(f.group), name, 100, 1_000, 60_000, 100),
-                    o.valueOf(f.count), running, out, err);
+                    count, running, out, err);
         }
         return 0;
     }
