@@ -153,18 +153,43 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
         RETURN;
     END IF;
+    -- UPDATE first, then INSERT only the buckets it did not find: an INSERT .. ON CONFLICT DO UPDATE
+    -- writes a row-lock WAL record (Heap/LOCK) before each update, and at facility load every commit
+    -- updates about every sensor's two rollup rows, so those records were a sixth of all WAL
+    -- (pg_waldump, scripts/bench-facility.sh). A concurrent writer's new bucket still meets ON CONFLICT.
+    -- ORDER BY: concurrent writers take the rollup rows in the same order (a deadlock, were the
+    -- planner to join otherwise, is one the writers retry: SQLSTATE 40P01 is transient to them).
     CREATE OR REPLACE FUNCTION sensor_rollup_add() RETURNS trigger LANGUAGE plpgsql AS $f$
     BEGIN
-        -- ORDER BY: concurrent writers lock the rollup rows in the same order (no deadlock)
+        WITH a AS MATERIALIZED (
+                SELECT sensor, date_trunc('minute', time, 'UTC') AS bucket, count(*) AS n, sum(value) AS s,
+                       min(value) AS lo, max(value) AS hi
+                  FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2),
+             u AS (
+                UPDATE sensor_readings_rollup_1m r SET samples = r.samples + a.n, sum_value = r.sum_value + a.s,
+                       min_value = least(r.min_value, a.lo), max_value = greatest(r.max_value, a.hi)
+                  FROM a WHERE r.sensor = a.sensor AND r.bucket = a.bucket
+                RETURNING r.sensor, r.bucket)
         INSERT INTO sensor_readings_rollup_1m AS r (sensor, bucket, samples, sum_value, min_value, max_value)
-            SELECT sensor, date_trunc('minute', time, 'UTC'), count(*), sum(value), min(value), max(value)
-              FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+            SELECT a.sensor, a.bucket, a.n, a.s, a.lo, a.hi FROM a
+             WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.sensor = a.sensor AND u.bucket = a.bucket)
+             ORDER BY 1, 2
             ON CONFLICT (sensor, bucket) DO UPDATE SET samples = r.samples + EXCLUDED.samples,
                 sum_value = r.sum_value + EXCLUDED.sum_value, min_value = least(r.min_value, EXCLUDED.min_value),
                 max_value = greatest(r.max_value, EXCLUDED.max_value);
+        WITH a AS MATERIALIZED (
+                SELECT sensor, date_trunc('hour', time, 'UTC') AS bucket, count(*) AS n, sum(value) AS s,
+                       min(value) AS lo, max(value) AS hi
+                  FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2),
+             u AS (
+                UPDATE sensor_readings_rollup_1h r SET samples = r.samples + a.n, sum_value = r.sum_value + a.s,
+                       min_value = least(r.min_value, a.lo), max_value = greatest(r.max_value, a.hi)
+                  FROM a WHERE r.sensor = a.sensor AND r.bucket = a.bucket
+                RETURNING r.sensor, r.bucket)
         INSERT INTO sensor_readings_rollup_1h AS r (sensor, bucket, samples, sum_value, min_value, max_value)
-            SELECT sensor, date_trunc('hour', time, 'UTC'), count(*), sum(value), min(value), max(value)
-              FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+            SELECT a.sensor, a.bucket, a.n, a.s, a.lo, a.hi FROM a
+             WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.sensor = a.sensor AND u.bucket = a.bucket)
+             ORDER BY 1, 2
             ON CONFLICT (sensor, bucket) DO UPDATE SET samples = r.samples + EXCLUDED.samples,
                 sum_value = r.sum_value + EXCLUDED.sum_value, min_value = least(r.min_value, EXCLUDED.min_value),
                 max_value = greatest(r.max_value, EXCLUDED.max_value);

@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.cea.testsupport.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,5 +187,66 @@ class PlainRollupIT {
                 assertExact(again, db, rows, windows, "after the schema was applied again");
             }
         }
+    }
+
+    /**
+     * Writers in parallel on the same rollup rows (the same sensors and minutes): the trigger updates
+     * rows another writer may be updating or inserting; none of their additions may be lost. A
+     * deadlock or serialization failure is a transient error a writer retries, as can-worker does.
+     */
+    @Test
+    void parallelWritersOnTheSameBucketsLoseNoAddition() throws Exception {
+        String db = "plain_rollup_parallel";
+        pg.createDatabase(db);
+        Store.applySchema(pg.url(db));
+        int writers = 4;
+        int batches = 60;
+        long start = Buckets.floor(Times.micros(Instant.now(), "now") - Buckets.DAY, Buckets.HOUR);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> writeInterleaved(pg.url(db), writer, writers, batches, start)));
+            }
+            for (Future<Integer> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long rows = Long.parseLong(pg.psql(db, "SELECT count(*) FROM sensor_readings").trim());
+        assertEquals((long) writers * batches * 3 * 5, rows, "raw rows written");
+        assertEquals(0, rollupDiff(db, "minute"), "minute rollup differs from the raw rows after parallel writers");
+        assertEquals(0, rollupDiff(db, "hour"), "hour rollup differs from the raw rows after parallel writers");
+    }
+
+    /** One writer's batches: 3 readings of 5 sensors each, in minutes every writer also writes; returns the retries. */
+    private static int writeInterleaved(String url, int writer, int writers, int batches, long start) {
+        int retries = 0;
+        try (Store store = Store.open(url)) {
+            for (int b = 0; b < batches; b++) {
+                List<ReadingRow> batch = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    // minute b % 7 of hour b % 2; microsecond offsets keep every writer's rows distinct
+                    long t = start + (b % 2) * Buckets.HOUR + (b % 7) * Buckets.MINUTE
+                            + ((long) (b * 3 + i) * writers + writer) * 1_000L;
+                    for (int s = 0; s < 5; s++) {
+                        batch.add(new ReadingRow(t, "par_" + s, writer + b * 0.25 + i + s));
+                    }
+                }
+                while (true) {
+                    try {
+                        store.writeBatch(List.of(), batch);
+                        break;
+                    } catch (StoreUnavailableException e) {
+                        if (++retries > 50) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+        }
+        return retries;
     }
 }
