@@ -23,6 +23,8 @@
 # /proc/PID/task/*/stat), RSS at the end and peak and its file-backed part (RssFile)
 # (VmRSS, VmHWM; PostgreSQL: PSS summed over its processes), write_bytes (/proc/PID/io: what the
 # process dirtied, not what reached the device), log lines per minute (what journald would take).
+# Where the bytes go: the window's WAL by relation (pg_waldump between the window's two LSNs) and
+# the AOF bytes it appended by command and key prefix, both per frame.
 # Then BENCH_FACILITY_FSYNC_SECONDS (15 s) with strace -f -c attached to each process (outside the
 # measured window: strace slows what it traces) to count fsync/fdatasync per second per component.
 #
@@ -315,6 +317,55 @@ fsync_pass() {
   done
 }
 
+# where the bytes go (issue 20: "measure, do not guess"), for the window just measured:
+# PostgreSQL's WAL between two LSNs by relation (pg_waldump; relfilenodes named from pg_class) and
+# the slice of Redis's AOF the window appended by command and key prefix. Each line is B/frame.
+aof_incr() { # the AOF file Redis appends to (Redis 7 multi-part AOF: the manifest's "type i" line)
+  local m=$base/d/redis/appendonlydir/appendonly.aof.manifest
+  [ -f "$m" ] && awk '$6 == "i" {f = $2} END {if (f != "") print f}' "$m"
+}
+where_bytes() { # where_bytes LSN0 LSN1 AOF_FILE0 AOF_OFFSET0 AOF_FILE1 AOF_OFFSET1 FRAMES
+  local names
+  names=$(psql_q "SELECT relfilenode || ' ' || relname FROM pg_class WHERE relfilenode <> 0" | tr '\n' ';')
+  as_pg "$pgbin/pg_waldump" -p "$pg_data/pg_wal" -s "$1" -e "$2" 2>/dev/null > "$base/waldump" || true
+  python3 - "$base" "$names" "$@" <<'PY'
+import collections, re, sys
+base, names = sys.argv[1], dict(x.split(" ", 1) for x in sys.argv[2].split(";") if " " in x)
+lsn0, lsn1, f0, o0, f1, o1, frames = sys.argv[3:10]
+frames = max(int(frames), 1)
+by = collections.Counter()
+for line in open(base + "/waldump"):
+    m = re.search(r"tot\): +\d+/ *(\d+)", line)
+    if not m:
+        continue
+    r = re.search(r"rel \d+/\d+/(\d+)", line)
+    rm = line.split()[1].rstrip(",")
+    by[names.get(r.group(1), "relfilenode " + r.group(1)) if r else "(" + rm + ": no relation)"] += int(m.group(1))
+total = sum(by.values())
+print("  where the WAL goes (pg_waldump %s..%s, %d B/frame): %s" % (lsn0, lsn1, total / frames,
+      ", ".join("%s %d" % (k, v / frames) for k, v in by.most_common(14))))
+if not f0 or f0 != f1:
+    print("  where the AOF goes: the AOF file changed in the window (a rewrite); not broken down")
+    sys.exit(0)
+data = open(base + "/d/redis/appendonlydir/" + f1, "rb").read()[int(o0):int(o1)]
+i, by = 0, collections.Counter()
+try:
+    while i < len(data):
+        start = i
+        j = data.index(b"\r\n", i); argc = int(data[i + 1:j]); i = j + 2
+        args = []
+        for _ in range(argc):
+            j = data.index(b"\r\n", i); n = int(data[i + 1:j]); i = j + 2
+            args.append(data[i:i + n]); i += n + 2
+        key = args[1].split(b":")[0].decode(errors="replace") + ":*" if len(args) > 1 and args[0].upper() != b"SELECT" else ""
+        by[(args[0].upper().decode() + " " + key).strip()] += i - start
+except (ValueError, IndexError):
+    pass  # a command cut by the window's end
+total = sum(by.values())
+print("  where the AOF goes (%d B/frame): %s" % (total / frames, ", ".join("%s %d" % (k, v / frames) for k, v in by.most_common(8))))
+PY
+}
+
 summary=()
 for pass in $passes; do
   echo "== pass $pass: stack at facility load, warm-up $warm s, window $secs s, class-data sharing $cds_state"
@@ -326,6 +377,7 @@ for pass in $passes; do
   disk_stat "$base/disk0"
   wal0=$(psql_q "SELECT wal_bytes, wal_write, wal_sync, wal_fpi, wal_records, (SELECT sum(xact_commit) FROM pg_stat_database WHERE datname = 'cea_sensors') FROM pg_stat_wal" | tr '|' ' ')
   rows0=$(psql_q 'SELECT count(*) FROM can_messages')
+  lsn0=$(psql_q 'SELECT pg_current_wal_insert_lsn()'); af0=$(aof_incr); ao0=$(stat -c %s "$base/d/redis/appendonlydir/$af0" 2>/dev/null || echo 0)
   aof0=$(rcli info persistence | tr -d '\r' | awk -F: '$1 == "aof_current_size" {print $2}')
   rdb0=$(rcli info persistence | tr -d '\r' | awk -F: '$1 == "rdb_saves" {print $2}')
   legacy0=$( [ "$pass" = legacy ] && sqlite3 "$base/d/scanner/can_messages.db" 'SELECT count(*) FROM can_messages' 2>/dev/null || echo 0)
@@ -337,6 +389,7 @@ for pass in $passes; do
   rows1=$(psql_q 'SELECT count(*) FROM can_messages')
   legacy1=$( [ "$pass" = legacy ] && sqlite3 "$base/d/scanner/can_messages.db" 'SELECT count(*) FROM can_messages' 2>/dev/null || echo 0)
   wal1=$(psql_q "SELECT wal_bytes, wal_write, wal_sync, wal_fpi, wal_records, (SELECT sum(xact_commit) FROM pg_stat_database WHERE datname = 'cea_sensors') FROM pg_stat_wal" | tr '|' ' ')
+  lsn1=$(psql_q 'SELECT pg_current_wal_insert_lsn()'); af1=$(aof_incr); ao1=$(stat -c %s "$base/d/redis/appendonlydir/$af1" 2>/dev/null || echo 0)
   aof1=$(rcli info persistence | tr -d '\r' | awk -F: '$1 == "aof_current_size" {print $2}')
   rdb1=$(rcli info persistence | tr -d '\r' | awk -F: '$1 == "rdb_saves" {print $2}')
   sync_disk
@@ -436,6 +489,7 @@ print("RESULT facility[%s] startup_ms worker=%d api=%d automation=%d scanner=%d 
 PY
 )
   echo "$res"
+  where_bytes "$lsn0" "$lsn1" "$af0" "$ao0" "$af1" "$ao1" "$frames"
   echo "  device: $dev_note"
   echo "  scanner: $scanner_stats"
   fsync_pass
