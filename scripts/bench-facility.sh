@@ -323,6 +323,7 @@ fsync_pass() {
 aof_incr() { # the AOF file Redis appends to (Redis 7 multi-part AOF: the manifest's "type i" line)
   local m=$base/d/redis/appendonlydir/appendonly.aof.manifest
   [ -f "$m" ] && awk '$6 == "i" {f = $2} END {if (f != "") print f}' "$m"
+  return 0 # no AOF (appendonly no): nothing to break down, not a failed run
 }
 where_bytes() { # where_bytes LSN0 LSN1 AOF_FILE0 AOF_OFFSET0 AOF_FILE1 AOF_OFFSET1 FRAMES
   local names
@@ -489,7 +490,7 @@ print("RESULT facility[%s] startup_ms worker=%d api=%d automation=%d scanner=%d 
 PY
 )
   echo "$res"
-  where_bytes "$lsn0" "$lsn1" "$af0" "$ao0" "$af1" "$ao1" "$frames"
+  where_bytes "$lsn0" "$lsn1" "$af0" "$ao0" "$af1" "$ao1" "$frames" || echo "  where the bytes go: not worked out (see the error above)"
   echo "  device: $dev_note"
   echo "  scanner: $scanner_stats"
   fsync_pass
