@@ -150,8 +150,8 @@ psql_q() { "$pgbin/psql" -X -A -t -q -h 127.0.0.1 -p "$pport" -U postgres -d "${
 rcli() { redis-cli -p "$rport" "$@"; }
 sync_disk() { local d; if [ ${#loopdevs[@]} -gt 0 ]; then for d in $disks; do sync -f "$base/d/$d"; done; else sync; fi; }
 
-# snap FILE: per component "name ticks write_bytes rss_kb hwm_kb" (PostgreSQL: the postmaster with
-# its children's cumulative ticks, PSS summed)
+# snap FILE: per component "name ticks write_bytes rss_kb hwm_kb rss_file_kb pss_kb" (PostgreSQL: the
+# postmaster with its children's cumulative ticks, PSS summed, in both RSS and PSS)
 snap() {
   python3 - "$1" "scanner=$scanner_pid" "worker=$worker_pid" "api=$api_pid" "automation=$auto_pid" \
     "redis=$redis_pid" "postgres=@$pm_pid" <<'PY'
@@ -191,13 +191,13 @@ for a in sys.argv[2:]:
                         ticks, wb, rss = ticks + stat(k), wb + io(k), rss + pss(k)
                 except (OSError, IndexError):
                     pass  # a backend that ended meanwhile
-            hwm, rss_file = rss, 0
+            hwm, rss_file, p = rss, 0, rss
         else:
             ticks, wb, rss, hwm = stat(pid), io(pid), status(pid, "VmRSS"), status(pid, "VmHWM")
-            rss_file = status(pid, "RssFile")
+            rss_file, p = status(pid, "RssFile"), pss(pid)
     except (OSError, IndexError):
-        ticks = wb = rss = hwm = rss_file = -1
-    out.write("%s %d %d %d %d %d\n" % (name, ticks, wb, rss, hwm, rss_file))
+        ticks = wb = rss = hwm = rss_file = p = -1
+    out.write("%s %d %d %d %d %d %d\n" % (name, ticks, wb, rss, hwm, rss_file, p))
 PY
 }
 # threads FILE: per thread of our JVMs "process tid ticks name" (/proc/PID/task/*/stat), to say
@@ -420,23 +420,25 @@ l0, l1 = read(base + "/lines0"), read(base + "/lines1")
 jvms = ("scanner", "worker", "api", "automation")
 print("  frames received in the window: %d in %.1f s = %.2f frames/s (can_messages rows stamped in the window; rows"
       " committed in it: %d, legacy SQLite +%d)" % (frames, dt, frames / dt, rows1 - rows0, leg1 - leg0))
-print("  %-11s %8s %9s %9s %8s %14s %11s %13s %9s" % ("process", "CPU %", "RSS MB", "peak MB", "file MB", "write_bytes/s",
-      "B/frame", "log lines/min", "log B/min"))
-cpu_j = rss_j = hwm_j = 0.0
+print("  %-11s %8s %9s %9s %8s %8s %14s %11s %13s %9s" % ("process", "CPU %", "RSS MB", "peak MB", "file MB", "PSS MB",
+      "write_bytes/s", "B/frame", "log lines/min", "log B/min"))
+cpu_j = rss_j = hwm_j = pss_j = 0.0
 for n in ("scanner", "worker", "api", "automation", "redis", "postgres"):
     ticks = s1[n][0] - s0[n][0]
     cpu = 100.0 * ticks / hz / dt
     wb = s1[n][1] - s0[n][1]
     rss, hwm = s1[n][2] / 1024.0, s1[n][3] / 1024.0
     if n in jvms:
-        cpu_j += cpu; rss_j += rss; hwm_j += hwm
+        cpu_j += cpu; rss_j += rss; hwm_j += hwm; pss_j += s1[n][5] / 1024.0
     lines = (l1[n][0] - l0[n][0]) * 60.0 / dt
     logb = (l1[n][1] - l0[n][1]) * 60.0 / dt
-    print("  %-11s %7.2f%% %9.1f %9.1f %8.1f %14.0f %11.0f %13.1f %9.0f" % (n + (" (PSS)" if n == "postgres" else ""), cpu,
-          rss, hwm if n != "postgres" else float("nan"), s1[n][4] / 1024.0, wb / dt, wb / max(frames, 1), lines, logb))
-print("  %-11s %7.2f%% %9.1f %9.1f %8.1f" % ("our JVMs", cpu_j, rss_j, hwm_j, sum(s1[n][4] for n in jvms) / 1024.0))
+    print("  %-11s %7.2f%% %9.1f %9.1f %8.1f %8.1f %14.0f %11.0f %13.1f %9.0f" % (n + (" (PSS)" if n == "postgres" else ""),
+          cpu, rss, hwm if n != "postgres" else float("nan"), s1[n][4] / 1024.0, s1[n][5] / 1024.0, wb / dt,
+          wb / max(frames, 1), lines, logb))
+print("  %-11s %7.2f%% %9.1f %9.1f %8.1f %8.1f" % ("our JVMs", cpu_j, rss_j, hwm_j, sum(s1[n][4] for n in jvms) / 1024.0, pss_j))
 print("  (file MB: RssFile, the mapped libjvm, jars and class-data archives: page cache, counted in the RSS of every"
-      " JVM that maps it)")
+      " JVM that maps it; PSS MB: /proc/PID/smaps_rollup, each shared page divided among the processes that map it,"
+      " so the PSS of the four JVMs adds up to the memory they take together)")
 def threads(f):
     r = {}
     for l in open(base + "/" + f):
@@ -476,6 +478,8 @@ print("RESULT facility[%s] device_bytes_per_frame=%d flushes_per_s=%.2f frames_p
       % (passname, bpf, flushes / dt, frames / dt, ok(bpf <= 1024)))
 print("RESULT facility[%s] jvm_cpu_pct_one_core=%.2f (scanner+worker+api+automation; target <= 1 %%) %s" % (passname, cpu_j, ok(cpu_j <= 1.0)))
 print("RESULT facility[%s] jvm_rss_mb=%.0f peak_mb=%.0f (target <= 256 MB at facility load) %s" % (passname, rss_j, hwm_j, ok(rss_j <= 256)))
+print("RESULT facility[%s] jvm_pss_mb=%.0f (the same four JVMs' memory with the pages they share counted once; RSS target"
+      " applied to it: <= 256 MB) %s" % (passname, pss_j, ok(pss_j <= 256)))
 st = {l.split()[0]: (int(l.split()[1]), int(l.split()[2])) for l in open(base + "/startup")}
 what = {"scanner": "first entry in can:raw", "worker": "joined the group (worker:status)", "api": "first /api/sensors answered",
         "automation": "first evaluation (automation:status)", "first_row": "scanner's first entry -> its row in can_messages"}
