@@ -20,8 +20,8 @@
 # (conservative: production checkpoints every 15 min, the window counts one per 90 s; the figure
 # before that CHECKPOINT is printed too). Frames = rows added to can_messages in the window.
 # Per process: CPU % of one core (utime+stime deltas from /proc/PID/stat; per thread of our JVMs too, from
-# /proc/PID/task/*/stat), RSS at the end and peak and its file-backed part (RssFile)
-# (VmRSS, VmHWM; PostgreSQL: PSS summed over its processes), write_bytes (/proc/PID/io: what the
+# /proc/PID/task/*/stat), RSS at the end and peak, its file-backed part (RssFile) and PSS (smaps_rollup:
+# shared pages divided among the processes that map them) (VmRSS, VmHWM; PostgreSQL: PSS summed over its processes), write_bytes (/proc/PID/io: what the
 # process dirtied, not what reached the device), log lines per minute (what journald would take).
 # Where the bytes go: the window's WAL by relation (pg_waldump between the window's two LSNs) and
 # the AOF bytes it appended by command and key prefix, both per frame.
@@ -34,7 +34,7 @@
 # in can:raw), polled every 50 ms, with the CPU time the JVM had used by then; and the scanner's first
 # entry to its row in can_messages (the worker's commit window included).
 # Targets (issue 20): device writes <= 1 KB per frame, all components together; our JVMs' CPU
-# together <= 1 % of one core; our JVMs' RSS together <= 256 MB; each service ready <= 1 s. Exit 0 even when a target FAILs
+# together <= 1 % of one core; our JVMs' RSS together <= 256 MB (judged on their PSS too); each service ready <= 1 s. Exit 0 even when a target FAILs
 # (the figures are the result); 1 when the run itself failed.
 # Env: BENCH_FACILITY_SECONDS, BENCH_FACILITY_WARMUP, BENCH_FACILITY_FSYNC_SECONDS (0 = no strace
 # pass), BENCH_FACILITY_PASSES ("legacy stream-only"), WORKER_FLAGS, SCANNER_FLAGS (extra flags),
